@@ -1,0 +1,40 @@
+# The front door: `make demo` and `make test` work on a fresh Debian/Ubuntu machine that has
+# only the Swift toolchain; both install missing system packages first.
+SWIFT ?= swift
+TALLY_DEBUG = .build/debug/tally
+TALLY_RELEASE = .build/release/tally
+
+.PHONY: deps build release test lint format demo bench sample-bills clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+lint:
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
+
+format:
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
+
+test: deps lint
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+demo: release
+	$(TALLY_RELEASE) demo
+
+# Regenerates the committed sample bills from their deterministic generator.
+sample-bills: release
+	.build/release/tally-dev sample-bills sample-bills
+
+# Not part of `make test`: generates an ~800,000-line CUR and times tally against sqlite3.
+bench: release
+	.build/release/tally-dev bench --lines 800000 --work-dir bench-data
+
+clean:
+	rm -rf .build reports
