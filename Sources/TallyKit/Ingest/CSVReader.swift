@@ -1,0 +1,329 @@
+internal import CCSV
+
+/// Reads CSV through libcsv in chunks, in bounded memory whatever the size of the file.
+///
+/// The format is RFC 4180: fields separated by commas, records by LF, CRLF or CR; fields may be
+/// quoted, and a quoted field may hold commas, line breaks and doubled quotes (`""` for `"`).
+/// Beyond RFC 4180: a UTF-8 byte order mark at the start of the file is dropped, blank lines are
+/// skipped, and the last record needs no line break. Spaces are data: they are never trimmed.
+///
+/// The parser is strict (`CSV_STRICT | CSV_STRICT_FINI`): a quote inside an unquoted field,
+/// text after a closing quote (`a,"b"c`) and a quoted field left open at the end of the file are
+/// errors, reported with the file, the physical line and the 1-based field number.
+///
+/// How it is fast (see swift-style.md, Q3): libcsv's callbacks are non-capturing functions that
+/// receive a pointer to a plain struct; each field is copied once into a reused arena; records are
+/// handed to Swift after `csv_parse` returns, as views of that arena, so the steady state
+/// allocates nothing per record. A record cut by the end of a chunk is carried over.
+///
+/// A reader is used by one thread at a time, in order: ``readHeader()``, then
+/// ``forEachRecord(keeping:_:)``.
+public final class CSVReader {
+  /// The largest record (bytes kept of its fields, plus the field being parsed) accepted before
+  /// the reader gives up. It bounds memory when a quote is left open early in a large file.
+  var maxRecordBytes = 64 << 20
+
+  /// Where the CSV bytes come from.
+  private let source: any ByteSource
+  /// The path, as the user named it, for error messages.
+  private let path: String
+  /// The chunk buffer: bytes read from `source` are parsed from here.
+  private let chunk: UnsafeMutableRawPointer
+  /// How many bytes are read into `chunk` at a time.
+  private let chunkSize: Int
+  /// libcsv's state; a fixed address, freed with `csv_free` in `deinit`.
+  private let parser: UnsafeMutablePointer<csv_parser>
+  /// The arena the callbacks write into; a struct behind a pointer, so no ARC and no dynamic
+  /// exclusivity checks per field.
+  private let arena: UnsafeMutablePointer<CSVRecordArena>
+  /// `chunk[pendingStart..<pendingEnd]` has been read but not yet parsed.
+  private var pendingStart = 0
+  /// The end of the bytes read into `chunk`.
+  private var pendingEnd = 0
+  /// How many bytes of a byte order mark the start of the file has matched so far.
+  private var byteOrderMarkMatched = 0
+  /// Whether the start of the file has been checked for a byte order mark.
+  private var byteOrderMarkChecked = false
+  /// Whether the source has ended and `csv_fini` has run.
+  private var finished = false
+  /// The header, once read.
+  private var header: [String]?
+  /// The error that stopped reading; thrown again if reading is attempted again.
+  private var failure: InputError?
+
+  /// Creates a reader; nothing is read until ``readHeader()``.
+  ///
+  /// - Parameters:
+  ///   - source: The CSV bytes (already decompressed).
+  ///   - path: The file the bytes come from, named in errors.
+  ///   - chunkSize: How many bytes are read and parsed at a time; 1 MiB by default. Memory use is
+  ///     a small multiple of this plus the largest record.
+  public init(source: any ByteSource, path: String, chunkSize: Int = 1 << 20) {
+    precondition(chunkSize > 0, "chunkSize must be positive")
+    self.source = source
+    self.path = path
+    self.chunkSize = chunkSize
+    chunk = .allocate(byteCount: chunkSize, alignment: 16)
+    parser = .allocate(capacity: 1)
+    parser.initialize(to: csv_parser())
+    _ = csv_init(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL))
+    csv_set_space_func(parser, noSpace)
+    arena = .allocate(capacity: 1)
+    arena.initialize(to: CSVRecordArena(byteCapacity: min(chunkSize, 1 << 20) + 4096))
+  }
+
+  deinit {
+    csv_free(parser)
+    parser.deinitialize(count: 1)
+    parser.deallocate()
+    arena.deinitialize(count: 1)
+    arena.deallocate()
+    chunk.deallocate()
+  }
+
+  /// Reads the first record, the header, and returns its fields; a UTF-8 byte order mark at the
+  /// start of the file is dropped. Blank lines before the header are skipped.
+  ///
+  /// Calling it again returns the same header without reading.
+  ///
+  /// - Throws: ``InputError`` for an empty file ("the file is empty: expected a header row"), a
+  ///   malformed header, or a source that cannot be read.
+  public func readHeader() throws(InputError) -> [String] {
+    if let header { return header }
+    while arena.pointee.recordCount == 0 {
+      // Parse a line at a time, so that parsing stops right after the header: the records after
+      // it are parsed by `forEachRecord`, with its `keeping:` mask.
+      guard try advance(stoppingAtLineEnd: true) else { break }
+    }
+    guard arena.pointee.recordCount > 0 else {
+      throw InputError("the file is empty: expected a header row", at: SourceLocation(file: path))
+    }
+    let record = arena.pointee.record(at: 0)
+    let names = (0..<record.count).map { record.string(at: $0) }
+    arena.pointee.delivered = 1
+    arena.pointee.compact()
+    header = names
+    return names
+  }
+
+  /// Calls `body` for each record after the header, in order. Reads the header first if
+  /// ``readHeader()`` has not been called.
+  ///
+  /// - Parameters:
+  ///   - columns: When given, fields whose 0-based index is `false` here, or beyond the end of
+  ///     the array, are not copied: their subscript is empty. Wide files (100+ columns of which an
+  ///     importer needs 40) get faster. `nil` keeps every field.
+  ///   - body: Called with each record, which is valid only during the call.
+  /// - Throws: Errors thrown by `body`, unchanged. ``InputError`` for malformed CSV, with `line`
+  ///   and `column` (the 1-based field number, and its header name): for a stray quote
+  ///   ("malformed CSV: a quote inside an unquoted field, or text after a closing quote") the line
+  ///   holding the offending character; for a quoted field still open at the end of the file
+  ///   ("malformed CSV: the file ends inside a quoted field") the line on which that field
+  ///   starts. Records before the malformed one are passed to `body` first. ``InputError`` also
+  ///   when the source cannot be read or decompressed.
+  public func forEachRecord(keeping columns: [Bool]? = nil, _ body: (CSVRecord) throws -> Void)
+    throws
+  {
+    if header == nil { _ = try readHeader() }
+    guard let columns else { return try readRecords(body) }
+    let arena = self.arena
+    try columns.withUnsafeBufferPointer { keep in
+      arena.pointee.keep = keep
+      arena.pointee.keepAll = false
+      defer {
+        arena.pointee.keep = UnsafeBufferPointer(start: nil, count: 0)
+        arena.pointee.keepAll = true
+      }
+      try readRecords(body)
+    }
+  }
+
+  /// Parses chunk after chunk, handing complete records to `body` after each.
+  private func readRecords(_ body: (CSVRecord) throws -> Void) throws {
+    while true {
+      try deliver(body)
+      arena.pointee.compact()
+      let more: Bool
+      do {
+        more = try advance(stoppingAtLineEnd: false)
+      } catch {
+        try deliver(body)  // the records before the error
+        throw error
+      }
+      if !more { return }
+    }
+  }
+
+  /// Passes the complete records not yet delivered to `body`.
+  private func deliver(_ body: (CSVRecord) throws -> Void) throws {
+    let arena = self.arena
+    while arena.pointee.delivered < arena.pointee.recordCount {
+      let record = arena.pointee.record(at: arena.pointee.delivered)
+      arena.pointee.delivered += 1
+      try body(record)
+    }
+  }
+
+  /// Parses the next piece of input: the rest of the chunk, or up to and including its next
+  /// line break when `stoppingAtLineEnd`; reads a chunk first when none is pending.
+  ///
+  /// - Returns: false once the input has ended and `csv_fini` has run.
+  private func advance(stoppingAtLineEnd: Bool) throws(InputError) -> Bool {
+    if let failure { throw failure }
+    do {
+      return try parseNextPiece(stoppingAtLineEnd: stoppingAtLineEnd)
+    } catch {
+      failure = error
+      throw error
+    }
+  }
+
+  /// The body of ``advance(stoppingAtLineEnd:)``.
+  private func parseNextPiece(stoppingAtLineEnd: Bool) throws(InputError) -> Bool {
+    if finished { return false }
+    if pendingStart == pendingEnd {
+      let count = try source.read(
+        into: UnsafeMutableRawBufferPointer(start: chunk, count: chunkSize))
+      if count == 0 {
+        try finish()
+        return true
+      }
+      pendingStart = 0
+      pendingEnd = count
+      if !byteOrderMarkChecked { try skipByteOrderMark() }
+    }
+    var end = pendingEnd
+    if stoppingAtLineEnd {
+      var index = pendingStart
+      while index < pendingEnd {
+        let byte = chunk.load(fromByteOffset: index, as: UInt8.self)
+        index += 1
+        if byte == lineFeed || byte == carriageReturn { break }
+      }
+      end = index
+    }
+    let start = pendingStart
+    pendingStart = end
+    try parse(chunk + start, count: end - start)
+    return true
+  }
+
+  /// Drops a UTF-8 byte order mark (EF BB BF) at the start of the input, even when it spans
+  /// chunks; bytes that only looked like its beginning are parsed as data.
+  private func skipByteOrderMark() throws(InputError) {
+    while pendingStart < pendingEnd && byteOrderMarkMatched < 3 {
+      let byte = chunk.load(fromByteOffset: pendingStart, as: UInt8.self)
+      guard byte == byteOrderMark(byteOrderMarkMatched) else { break }
+      byteOrderMarkMatched += 1
+      pendingStart += 1
+    }
+    if byteOrderMarkMatched == 3 {
+      byteOrderMarkChecked = true
+    } else if pendingStart < pendingEnd {
+      try parseByteOrderMarkPrefix()
+    }
+  }
+
+  /// Parses the bytes that matched the start of a byte order mark but turned out not to be one.
+  private func parseByteOrderMarkPrefix() throws(InputError) {
+    byteOrderMarkChecked = true
+    for index in 0..<byteOrderMarkMatched {
+      var byte = byteOrderMark(index)
+      let parsed = withUnsafeBytes(of: &byte) { bytes in
+        csv_parse(parser, bytes.baseAddress, 1, onField, onRecord, UnsafeMutableRawPointer(arena))
+      }
+      if parsed != 1 { throw parseError() }
+    }
+  }
+
+  /// Feeds `count` bytes to libcsv, whose callbacks fill the arena.
+  private func parse(_ bytes: UnsafeRawPointer, count: Int) throws(InputError) {
+    let parsed = csv_parse(parser, bytes, count, onField, onRecord, UnsafeMutableRawPointer(arena))
+    if parsed != count { throw parseError() }
+    let partial = arena.pointee.partialRecordBytes + parser.pointee.entry_pos
+    if partial > maxRecordBytes {
+      let limit =
+        maxRecordBytes >= 1 << 20 ? "\(maxRecordBytes >> 20) MiB" : "\(maxRecordBytes) bytes"
+      throw located(
+        "malformed CSV: a record longer than \(limit); is a quote left open?",
+        line: arena.pointee.partialRecordLine)
+    }
+  }
+
+  /// Ends the input: parses what is left of a byte order mark, then flushes a last record that
+  /// has no line break with `csv_fini`.
+  private func finish() throws(InputError) {
+    finished = true
+    if !byteOrderMarkChecked { try parseByteOrderMarkPrefix() }
+    if csv_fini(parser, onField, onRecord, UnsafeMutableRawPointer(arena)) != 0 {
+      if csv_error(parser) == CSV_EPARSE {
+        // The open field starts on the current line: its own line breaks are not counted yet.
+        throw located(
+          "malformed CSV: the file ends inside a quoted field", line: arena.pointee.line)
+      }
+      throw parseError()
+    }
+  }
+
+  /// The error for a `csv_parse` call that stopped early.
+  private func parseError() -> InputError {
+    let code = csv_error(parser)
+    guard code == CSV_EPARSE else {
+      let detail = csv_strerror(code).map { String(cString: $0) } ?? "error \(code)"
+      return located("cannot parse CSV: \(detail)", line: arena.pointee.partialRecordLine)
+    }
+    // libcsv stops on the offending byte, with the field so far in its buffer: the problem is
+    // on the current line plus the line breaks inside that (quoted) field.
+    var line = arena.pointee.line
+    if let buffer = parser.pointee.entry_buf {
+      line += CSVRecordArena.lineBreaks(
+        in: UnsafeRawBufferPointer(start: buffer, count: parser.pointee.entry_pos))
+    }
+    return located(
+      "malformed CSV: a quote inside an unquoted field, or text after a closing quote", line: line)
+  }
+
+  /// An error at `line`, in the field being parsed (column and header name filled in).
+  private func located(_ message: String, line: Int) -> InputError {
+    let column = arena.pointee.fieldsInPartialRecord + 1
+    var columnName: String?
+    if let header, column <= header.count { columnName = header[column - 1] }
+    return InputError(
+      message, at: SourceLocation(file: path, line: line, column: column, columnName: columnName))
+  }
+}
+
+/// The line feed byte.
+private let lineFeed: UInt8 = 0x0A
+/// The carriage return byte.
+private let carriageReturn: UInt8 = 0x0D
+
+/// Byte `index` of the UTF-8 byte order mark EF BB BF.
+private func byteOrderMark(_ index: Int) -> UInt8 {
+  switch index {
+  case 0: 0xEF
+  case 1: 0xBB
+  default: 0xBF
+  }
+}
+
+// The libcsv callbacks. They capture nothing, so they convert to C function pointers, and they
+// never throw: Swift errors cannot unwind through C frames.
+
+/// libcsv's field callback (`cb1`).
+private func onField(
+  _ field: UnsafeMutableRawPointer?, _ count: Int, _ context: UnsafeMutableRawPointer?
+) {
+  context.unsafelyUnwrapped.assumingMemoryBound(to: CSVRecordArena.self).pointee.appendField(
+    field, count: count)
+}
+
+/// libcsv's end-of-record callback (`cb2`).
+private func onRecord(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
+  context.unsafelyUnwrapped.assumingMemoryBound(to: CSVRecordArena.self).pointee.endLine(
+    terminator: terminator)
+}
+
+/// libcsv's space test: nothing is a space, so spaces around fields are kept as data
+/// (RFC 4180) rather than trimmed.
+private func noSpace(_ byte: UInt8) -> Int32 { 0 }

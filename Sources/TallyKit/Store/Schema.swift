@@ -1,0 +1,155 @@
+/// The database schema, as an ordered list of migrations. `PRAGMA user_version` records how
+/// many have been applied; a database is brought up to date when it is opened.
+///
+/// Costs are INTEGER nanos (10⁻⁹ of the billing currency); instants are INTEGER seconds since
+/// the epoch, UTC; months are `YYYY-MM` text. Repeated values are interned into dimension
+/// tables. Tags are rows of a tag set with the raw key kept exactly as the provider wrote it.
+enum Schema {
+  /// Each entry migrates from version `index` to `index + 1`.
+  static let migrations: [String] = [version1]
+
+  /// The version a fully migrated database has.
+  static var currentVersion: Int { migrations.count }
+
+  static let version1 = """
+    CREATE TABLE imports (
+      id INTEGER PRIMARY KEY,
+      source TEXT NOT NULL,               -- which delivery stream: replaced per source and month
+      path TEXT NOT NULL,                 -- the file (or manifest) as named on the command line
+      sha256 TEXT NOT NULL,               -- of the file, or of the manifest and its files in order
+      format TEXT NOT NULL,               -- focus | aws-cur
+      format_version TEXT NOT NULL,
+      row_count INTEGER NOT NULL,
+      first_line_id INTEGER,              -- cost_lines rowids of this import, contiguous
+      last_line_id INTEGER,
+      imported_at TEXT NOT NULL,
+      replaced_by INTEGER REFERENCES imports(id)   -- set when a newer delivery superseded it
+    ) STRICT;
+    CREATE INDEX imports_by_sha256 ON imports(sha256);
+    CREATE INDEX imports_by_source ON imports(source);
+
+    -- The files of an import (one, or all the report files of a manifest).
+    CREATE TABLE import_files (
+      import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+      path TEXT NOT NULL,
+      sha256 TEXT NOT NULL,
+      byte_count INTEGER NOT NULL,
+      row_count INTEGER NOT NULL,
+      PRIMARY KEY (import_id, path)
+    ) STRICT, WITHOUT ROWID;
+
+    -- The months an import delivered, with the totals read from the file, per currency.
+    CREATE TABLE import_totals (
+      import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+      billing_period TEXT NOT NULL,
+      billing_currency TEXT NOT NULL,
+      row_count INTEGER NOT NULL,
+      billed_cost INTEGER NOT NULL,
+      effective_cost INTEGER NOT NULL,
+      list_cost INTEGER NOT NULL,
+      contracted_cost INTEGER NOT NULL,
+      PRIMARY KEY (import_id, billing_period, billing_currency)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE accounts (
+      id INTEGER PRIMARY KEY,
+      provider TEXT NOT NULL,
+      account_id TEXT NOT NULL,
+      name TEXT,
+      UNIQUE (provider, account_id)
+    ) STRICT;
+
+    CREATE TABLE services (
+      id INTEGER PRIMARY KEY,
+      provider TEXT NOT NULL,
+      name TEXT NOT NULL,
+      category TEXT,
+      UNIQUE (provider, name)
+    ) STRICT;
+
+    CREATE TABLE regions (
+      id INTEGER PRIMARY KEY,
+      provider TEXT NOT NULL,
+      name TEXT NOT NULL,
+      UNIQUE (provider, name)
+    ) STRICT;
+
+    CREATE TABLE skus (
+      id INTEGER PRIMARY KEY,
+      provider TEXT NOT NULL,
+      sku TEXT NOT NULL,
+      UNIQUE (provider, sku)
+    ) STRICT;
+
+    CREATE TABLE resources (
+      id INTEGER PRIMARY KEY,
+      provider TEXT NOT NULL,
+      resource_id TEXT NOT NULL,
+      resource_type TEXT,
+      UNIQUE (provider, resource_id)
+    ) STRICT;
+
+    CREATE TABLE commitment_discounts (
+      id INTEGER PRIMARY KEY,
+      provider TEXT NOT NULL,
+      commitment_id TEXT NOT NULL,        -- reservation or savings plan ARN / id
+      type TEXT,
+      UNIQUE (provider, commitment_id)
+    ) STRICT;
+
+    -- A distinct set of tags; `signature` is the sorted key/value pairs, so equal sets are
+    -- stored once. The empty set has signature ''.
+    CREATE TABLE tag_sets (
+      id INTEGER PRIMARY KEY,
+      signature TEXT NOT NULL UNIQUE
+    ) STRICT;
+
+    CREATE TABLE tag_set_items (
+      tag_set_id INTEGER NOT NULL REFERENCES tag_sets(id),
+      raw_key TEXT NOT NULL,              -- exactly as written: `user:Team` and `user:team` differ
+      raw_value TEXT NOT NULL,
+      PRIMARY KEY (tag_set_id, raw_key)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE cost_lines (
+      id INTEGER PRIMARY KEY,
+      import_id INTEGER NOT NULL REFERENCES imports(id),
+      billing_period TEXT NOT NULL,       -- YYYY-MM of billing_period_start
+      provider TEXT NOT NULL,
+      billing_account INTEGER NOT NULL REFERENCES accounts(id),
+      sub_account INTEGER REFERENCES accounts(id),
+      billing_period_start INTEGER NOT NULL,
+      charge_period_start INTEGER NOT NULL,
+      charge_period_end INTEGER NOT NULL,
+      charge_category TEXT NOT NULL,      -- Usage | Purchase | Tax | Credit | Adjustment
+      charge_class TEXT,
+      service INTEGER REFERENCES services(id),
+      region INTEGER REFERENCES regions(id),
+      resource INTEGER REFERENCES resources(id),
+      sku INTEGER REFERENCES skus(id),
+      pricing_category TEXT,
+      commitment_discount INTEGER REFERENCES commitment_discounts(id),
+      commitment_discount_status TEXT,
+      consumed_quantity REAL,
+      consumed_unit TEXT,
+      billing_currency TEXT NOT NULL,
+      billed_cost INTEGER NOT NULL,
+      effective_cost INTEGER NOT NULL,
+      list_cost INTEGER NOT NULL,
+      contracted_cost INTEGER NOT NULL,
+      tag_set INTEGER NOT NULL REFERENCES tag_sets(id),
+      x_line_item_type TEXT,
+      x_usage_type TEXT,
+      x_operation TEXT,
+      x_instance_type TEXT,
+      x_platform TEXT,
+      x_tenancy TEXT,
+      x_normalization_factor REAL,
+      x_normalized_usage_amount REAL,
+      x_commitment_rate INTEGER,          -- nanos per unit (savings plan rate)
+      x_list_unit_price INTEGER           -- nanos per unit (public on-demand rate)
+    ) STRICT;
+    -- Rows of one import arrive in one key range, so this index grows at its end.
+    CREATE INDEX cost_lines_by_period ON cost_lines(billing_period, import_id);
+    """
+}

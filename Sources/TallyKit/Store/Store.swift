@@ -1,0 +1,66 @@
+/// The SQLite database behind tally: opening, pragmas and migrations. Every query lives in the
+/// `Store` folder; nothing outside it writes SQL.
+public final class Store {
+  /// The underlying connection, for the store's own extensions.
+  let connection: Connection
+  /// The path of the database file.
+  public let path: String
+
+  /// Opens (creating when needed) the database at `path` and migrates it to the current schema.
+  ///
+  /// The database runs in WAL mode so that readers (`tally team`, reports) keep working on the
+  /// previous data while an import writes.
+  public init(path: String) throws(SQLiteError) {
+    self.path = path
+    connection = try Connection(path: path)
+    try connection.execute(
+      """
+      PRAGMA journal_mode = WAL;
+      PRAGMA synchronous = NORMAL;
+      PRAGMA temp_store = MEMORY;
+      PRAGMA cache_size = -65536;
+      """)
+    try migrate()
+  }
+
+  /// Opens an existing database read-only, for commands that only read.
+  public init(readingFrom path: String) throws(SQLiteError) {
+    self.path = path
+    connection = try Connection(path: path, readOnly: true, create: false)
+    let version = Int(try connection.scalarInt64("PRAGMA user_version") ?? 0)
+    guard version == Schema.currentVersion else {
+      throw SQLiteError(
+        code: 1,
+        message: "the database \(path) has schema version \(version), this tally expects "
+          + "\(Schema.currentVersion); open it once for writing (e.g. `tally import`) to migrate it",
+        sql: nil)
+    }
+  }
+
+  /// The schema version of the database.
+  public var schemaVersion: Int {
+    get throws(SQLiteError) { Int(try connection.scalarInt64("PRAGMA user_version") ?? 0) }
+  }
+
+  private func migrate() throws(SQLiteError) {
+    let version = try schemaVersion
+    guard version < Schema.currentVersion else { return }
+    do {
+      try connection.transaction {
+        for step in version..<Schema.currentVersion {
+          try connection.execute(Schema.migrations[step])
+          try connection.execute("PRAGMA user_version = \(step + 1)")
+        }
+      }
+    } catch let error as SQLiteError {
+      throw error
+    } catch {
+      throw SQLiteError(code: 1, message: "migration failed: \(error)", sql: nil)
+    }
+  }
+
+  /// Runs `body` in one write transaction: all of it is stored, or none of it.
+  public func transaction<T>(_ body: () throws -> T) throws -> T {
+    try connection.transaction(body)
+  }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import TallyKit
+
+/// The `tally` command: global options and the list of subcommands.
+@main
+struct Tally: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "tally",
+    abstract: "Cloud spend and tagging: import bills, check tags, allocate every cent to a team.",
+    discussion: """
+      Exit codes: 0 ok; 1 a check failed its threshold; 2 usage or configuration error;
+      3 input error (a file could not be imported); 4 internal error.
+      """,
+    subcommands: [ImportCommand.self, SummaryCommand.self, DemoCommand.self])
+
+  @OptionGroup var global: GlobalOptions
+
+  /// Parses, runs, and maps every failure to the exit codes of DESIGN.md.
+  static func main() {
+    let command: any ParsableCommand
+    do {
+      command = try parseAsRoot()
+    } catch {
+      if exitCode(for: error) == .success { exit(withError: error) }
+      FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+      Foundation.exit(ExitStatus.usage)
+    }
+    do {
+      var runnable = command
+      try runnable.run()
+    } catch let code as ExitCode {
+      Foundation.exit(code.rawValue)
+    } catch {
+      let status = ExitStatus.code(for: error)
+      let prefix = status == ExitStatus.internalError ? "tally: internal error: " : "tally: "
+      FileHandle.standardError.write(Data((prefix + "\(error)\n").utf8))
+      Foundation.exit(status)
+    }
+  }
+}
+
+/// Options every command shares.
+struct GlobalOptions: ParsableArguments {
+  @Option(name: .long, help: "The SQLite database file.")
+  var db: String = "tally.sqlite"
+}
+
+/// The process exit codes of the command-line contract.
+enum ExitStatus {
+  static let thresholdFailed: Int32 = 1
+  static let usage: Int32 = 2
+  static let input: Int32 = 3
+  static let internalError: Int32 = 4
+
+  /// The exit code for an error that ended a command.
+  static func code(for error: any Error) -> Int32 {
+    switch error {
+    case is InputError: input
+    case is ValidationError: usage
+    default: internalError
+    }
+  }
+}
+
+/// Writes text to standard output as is.
+func printOut(_ text: String) {
+  FileHandle.standardOutput.write(Data(text.utf8))
+}
+
+/// Writes a line to standard error.
+func printError(_ text: String) {
+  FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+extension OutputFormat: ExpressibleByArgument {}

@@ -1,0 +1,357 @@
+import Foundation
+import Testing
+
+@testable import TallyKit
+
+private typealias Record = ReaderTestSupport.Record
+
+/// The fixture, one physical line per element (lines 1 to 15), with every byte spelled out.
+private let fixtureLines = [
+  "\u{FEFF}id,name,note,amount\r\n",  // 1: the header, after a UTF-8 BOM; CRLF
+  "1,plain,,10\r\n",  // 2: an empty field
+  "\r\n",  // 3: blank
+  "2,\"quoted, with comma\",\"he said \"\"hi\"\"\",20\r\n",  // 4
+  "3,\"multi\n",  // 5: a quoted field over three lines, with an LF and then a CRLF inside
+  "line\r\n",  // 6
+  "note\",\"\",30\n",  // 7
+  "\n",  // 8: blank
+  "\n",  // 9: blank
+  "4, spaced ,\"\",\r\n",  // 10: spaces are data; a quoted empty field; an empty last field
+  "5,\"\"\"\",\"a\"\"b\",\"\"\n",  // 11: doubled quotes
+  "6,old mac,\"\",60\r",  // 12: a lone CR ends the line
+  "7,\"ends with CR\r",  // 13: a lone CR inside quotes
+  "\",x,70\n",  // 14
+  "8,last,no newline,80",  // 15: no line break at the end of the file
+]
+private let fixture = Array(fixtureLines.joined().utf8)
+
+private let fixtureHeader = ["id", "name", "note", "amount"]
+private let fixtureRecords = [
+  Record(2, ["1", "plain", "", "10"]),
+  Record(4, ["2", "quoted, with comma", "he said \"hi\"", "20"]),
+  Record(5, ["3", "multi\nline\r\nnote", "", "30"]),
+  Record(10, ["4", " spaced ", "", ""]),
+  Record(11, ["5", "\"", "a\"b", ""]),
+  Record(12, ["6", "old mac", "", "60"]),
+  Record(13, ["7", "ends with CR\r", "x", "70"]),
+  Record(15, ["8", "last", "no newline", "80"]),
+]
+
+private let chunkSizes = [1, 2, 3, 7, 64, 1 << 20]
+
+@Suite("CSVReader")
+struct CSVReaderTests {
+  @Test("identical records and lines for every chunk size", arguments: chunkSizes)
+  func fixtureForEveryChunkSize(chunkSize: Int) throws {
+    let (header, records) = try ReaderTestSupport.readAll(fixture, chunkSize: chunkSize)
+    #expect(header == fixtureHeader)
+    #expect(records == fixtureRecords)
+  }
+
+  @Test("fields are the exact bytes", arguments: [1, 1 << 20])
+  func exactBytes(chunkSize: Int) throws {
+    let reader = CSVReader(
+      source: ReaderTestSupport.MemorySource(fixture), path: "test.csv", chunkSize: chunkSize)
+    var multiline: [UInt8] = []
+    try reader.forEachRecord { record in
+      if record.line == 5 { multiline = Array(record[1]) }
+      #expect(record.count == 4)
+    }
+    #expect(multiline == Array("multi\nline\r\nnote".utf8))
+  }
+
+  @Test("reads a file through FileByteSource")
+  func readsAFile() throws {
+    let directory = try ReaderTestSupport.makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let path = directory.appendingPathComponent("fixture.csv").path
+    try Data(fixture).write(to: URL(fileURLWithPath: path))
+    let reader = CSVReader(source: try FileByteSource(path: path), path: path, chunkSize: 7)
+    #expect(try reader.readHeader() == fixtureHeader)
+    var records: [Record] = []
+    try reader.forEachRecord { record in
+      records.append(Record(record.line, (0..<record.count).map { record.string(at: $0) }))
+    }
+    #expect(records == fixtureRecords)
+  }
+
+  @Test("a keeping: mask leaves other columns empty", arguments: [1, 3, 1 << 20])
+  func keepingMask(chunkSize: Int) throws {
+    // Column 1 holds the three-line field: its line breaks must count though it is not copied.
+    let (header, records) = try ReaderTestSupport.readAll(
+      fixture, chunkSize: chunkSize, keeping: [true, false, true])
+    #expect(header == fixtureHeader)
+    #expect(
+      records == [
+        Record(2, ["1", "", "", ""]),
+        Record(4, ["2", "", "he said \"hi\"", ""]),
+        Record(5, ["3", "", "", ""]),
+        Record(10, ["4", "", "", ""]),
+        Record(11, ["5", "", "a\"b", ""]),
+        Record(12, ["6", "", "", ""]),
+        Record(13, ["7", "", "x", ""]),
+        Record(15, ["8", "", "no newline", ""]),
+      ])
+  }
+
+  @Test("an empty mask keeps nothing but still counts fields")
+  func emptyMask() throws {
+    let reader = CSVReader(source: ReaderTestSupport.MemorySource(fixture), path: "test.csv")
+    var counts: [Int] = []
+    try reader.forEachRecord(keeping: []) { record in
+      counts.append(record.count)
+      for field in 0..<record.count { #expect(record[field].isEmpty) }
+    }
+    #expect(counts == Array(repeating: 4, count: 8))
+  }
+
+  @Test("fields past the end are empty")
+  func subscriptOutOfRange() throws {
+    let bytes = Array("a,b\nx,\n".utf8)
+    let reader = CSVReader(source: ReaderTestSupport.MemorySource(bytes), path: "test.csv")
+    var seen = 0
+    try reader.forEachRecord { record in
+      seen += 1
+      #expect(record.count == 2)
+      #expect(record.string(at: 0) == "x")
+      #expect(record[1].isEmpty)
+      #expect(record[1].baseAddress != nil)  // binds as '' rather than NULL
+      #expect(record[2].isEmpty)
+      #expect(record[-1].isEmpty)
+      #expect(record.string(at: 99) == "")
+    }
+    #expect(seen == 1)
+  }
+
+  @Test("forEachRecord skips the header when readHeader was not called")
+  func forEachRecordReadsTheHeader() throws {
+    let reader = CSVReader(source: ReaderTestSupport.MemorySource(fixture), path: "test.csv")
+    var lines: [Int] = []
+    try reader.forEachRecord { lines.append($0.line) }
+    #expect(lines == [2, 4, 5, 10, 11, 12, 13, 15])
+    #expect(try reader.readHeader() == fixtureHeader)
+  }
+
+  @Test("readHeader twice returns the same header")
+  func readHeaderTwice() throws {
+    let reader = CSVReader(
+      source: ReaderTestSupport.MemorySource(Array("a,b\n1,2\n".utf8)), path: "test.csv")
+    #expect(try reader.readHeader() == ["a", "b"])
+    #expect(try reader.readHeader() == ["a", "b"])
+    var records: [[String]] = []
+    try reader.forEachRecord { records.append([$0.string(at: 0), $0.string(at: 1)]) }
+    #expect(records == [["1", "2"]])
+  }
+
+  @Test("a header only, with or without a line break", arguments: ["a,b", "a,b\n", "a,b\r\n\r\n"])
+  func headerOnly(text: String) throws {
+    let (header, records) = try ReaderTestSupport.readAll(Array(text.utf8), chunkSize: 1)
+    #expect(header == ["a", "b"])
+    #expect(records.isEmpty)
+  }
+
+  @Test("blank lines before the header are skipped and counted")
+  func blankLinesBeforeHeader() throws {
+    let (header, records) = try ReaderTestSupport.readAll(
+      Array("\n\r\nh1,h2\n\nx,y\n".utf8), chunkSize: 2)
+    #expect(header == ["h1", "h2"])
+    #expect(records == [Record(5, ["x", "y"])])
+  }
+
+  @Test(
+    "an empty file fails",
+    arguments: ["", "\u{FEFF}", "\n\r\n\n", "\u{FEFF}\r\n"])
+  func emptyFile(text: String) throws {
+    let reader = CSVReader(
+      source: ReaderTestSupport.MemorySource(Array(text.utf8)), path: "empty.csv", chunkSize: 1)
+    let error = #expect(throws: InputError.self) { try reader.readHeader() }
+    #expect(error?.message == "the file is empty: expected a header row")
+    #expect(error?.location == SourceLocation(file: "empty.csv"))
+  }
+
+  @Test("bytes that only begin like a BOM are data", arguments: [1, 2, 64])
+  func byteOrderMarkPrefix(chunkSize: Int) throws {
+    let (header, records) = try ReaderTestSupport.readAll(
+      [0xEF, 0xBB] + Array("a,b\n1,2\n".utf8), chunkSize: chunkSize)
+    #expect(header == [String(decoding: [0xEF, 0xBB, 0x61], as: UTF8.self), "b"])
+    #expect(records == [Record(2, ["1", "2"])])
+    let (shortHeader, _) = try ReaderTestSupport.readAll([0xEF, 0xBB], chunkSize: chunkSize)
+    #expect(shortHeader == [String(decoding: [0xEF, 0xBB], as: UTF8.self)])
+  }
+
+  @Test("errors thrown by body propagate unchanged")
+  func bodyErrorsPropagate() throws {
+    struct Stop: Error, Equatable { var line: Int }
+    let reader = CSVReader(source: ReaderTestSupport.MemorySource(fixture), path: "test.csv")
+    var calls = 0
+    #expect(throws: Stop(line: 4)) {
+      try reader.forEachRecord { record in
+        calls += 1
+        if record.line == 4 { throw Stop(line: record.line) }
+      }
+    }
+    #expect(calls == 2)
+  }
+
+  @Test("a source that fails stops the reader with its error")
+  func failingSource() throws {
+    /// Returns a header and a record, then fails as a disk would.
+    final class FailingSource: ByteSource {
+      private var calls = 0
+      func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+        calls += 1
+        guard calls == 1 else {
+          throw InputError("cannot read the file: Input/output error", at: .init(file: "io.csv"))
+        }
+        let text = Array("a,b\n1,2\n3,".utf8)
+        for (index, byte) in text.enumerated() { buffer[index] = byte }
+        return text.count
+      }
+    }
+    let reader = CSVReader(source: FailingSource(), path: "io.csv")
+    var lines: [Int] = []
+    let error = #expect(throws: InputError.self) {
+      try reader.forEachRecord { lines.append($0.line) }
+    }
+    #expect(lines == [2])
+    #expect(error?.description == "io.csv: cannot read the file: Input/output error")
+  }
+
+  @Test("many chunks: records cut by chunk ends and records larger than a chunk")
+  func manyChunks() throws {
+    // 3,000 records; every 7th has a quoted field with two line breaks, every 500th a 10 kB field.
+    var text = "n,text,big\n"
+    var expected: [Record] = []
+    var line = 2
+    let big = String(repeating: "x", count: 10_000)
+    for number in 0..<3000 {
+      let multiline = number % 7 == 0
+      let note = multiline ? "first\nsecond\r\nthird, \"4th\"" : "plain \(number)"
+      let quoted = multiline ? "\"first\nsecond\r\nthird, \"\"4th\"\"\"" : "\"\(note)\""
+      let last = number % 500 == 0 ? big : ""
+      text += "\(number),\(quoted),\(last)\r\n"
+      expected.append(Record(line, ["\(number)", note, last]))
+      line += multiline ? 3 : 1
+    }
+    for chunkSize in [4096, 65_536, 1 << 20] {
+      let (header, records) = try ReaderTestSupport.readAll(
+        Array(text.utf8), chunkSize: chunkSize)
+      #expect(header == ["n", "text", "big"])
+      #expect(records == expected, "chunk size \(chunkSize)")
+    }
+  }
+
+  @Test("a record longer than the limit fails instead of filling memory")
+  func recordLimit() throws {
+    let bytes = Array(("a,b\n1,2\n3,\"" + String(repeating: "x", count: 5000)).utf8)
+    let reader = CSVReader(
+      source: ReaderTestSupport.MemorySource(bytes), path: "test.csv", chunkSize: 64)
+    reader.maxRecordBytes = 1000
+    var lines: [Int] = []
+    let error = #expect(throws: InputError.self) {
+      try reader.forEachRecord { lines.append($0.line) }
+    }
+    #expect(lines == [2])
+    #expect(
+      error?.message == "malformed CSV: a record longer than 1000 bytes; is a quote left open?")
+    #expect(
+      error?.location == SourceLocation(file: "test.csv", line: 3, column: 2, columnName: "b"))
+  }
+}
+
+/// A malformed file, and where the reader must say the problem is.
+struct MalformedCSVCase: Sendable, CustomTestStringConvertible {
+  var csv: String
+  var line: Int
+  var column: Int
+  var columnName: String?
+  var message: String
+  /// The lines of the records read before the error.
+  var linesBefore: [Int]
+
+  var testDescription: String { String(reflecting: csv) }
+}
+
+private let strayQuote =
+  "malformed CSV: a quote inside an unquoted field, or text after a closing quote"
+private let openQuote = "malformed CSV: the file ends inside a quoted field"
+
+private let malformedCases = [
+  MalformedCSVCase(
+    csv: "h1,h2\na,\"b\"c\n", line: 2, column: 2, columnName: "h2", message: strayQuote,
+    linesBefore: []),
+  MalformedCSVCase(
+    csv: "a,b,c\n1,2,3\n4,5,x\"y\n", line: 3, column: 3, columnName: "c", message: strayQuote,
+    linesBefore: [2]),
+  MalformedCSVCase(
+    csv: "a,b\n1,\"multi\nline\"oops\n", line: 3, column: 2, columnName: "b",
+    message: strayQuote, linesBefore: []),
+  MalformedCSVCase(
+    csv: "a,b\r\n\r\n1,2\r\n\"x\"\"\" ,3\r\n", line: 4, column: 1, columnName: "a",
+    message: strayQuote, linesBefore: [3]),
+  MalformedCSVCase(
+    csv: "a,b,c\n1,2,3,4,\"5\"6\n", line: 2, column: 5, columnName: nil, message: strayQuote,
+    linesBefore: []),
+  MalformedCSVCase(
+    csv: "a,b\n1,2\n3,\"open\nstill open\n", line: 3, column: 2, columnName: "b",
+    message: openQuote, linesBefore: [2]),
+  MalformedCSVCase(
+    csv: "a,b\r\n\r\n\"open", line: 3, column: 1, columnName: "a", message: openQuote,
+    linesBefore: []),
+  MalformedCSVCase(
+    csv: "a,b\n1,\"\"\"", line: 2, column: 2, columnName: "b", message: openQuote,
+    linesBefore: []),
+]
+
+@Suite("CSVReader malformed input")
+struct CSVReaderMalformedTests {
+  @Test(
+    "malformed quotes fail with line and column", arguments: malformedCases, [1, 2, 7, 1 << 20])
+  func malformed(testCase: MalformedCSVCase, chunkSize: Int) throws {
+    let reader = CSVReader(
+      source: ReaderTestSupport.MemorySource(Array(testCase.csv.utf8)), path: "bad.csv",
+      chunkSize: chunkSize)
+    var lines: [Int] = []
+    let error = #expect(throws: InputError.self) {
+      try reader.forEachRecord { lines.append($0.line) }
+    }
+    #expect(error?.message == testCase.message)
+    #expect(
+      error?.location
+        == SourceLocation(
+          file: "bad.csv", line: testCase.line, column: testCase.column,
+          columnName: testCase.columnName))
+    #expect(lines == testCase.linesBefore)
+  }
+
+  @Test("after an error, reading again throws it again")
+  func errorIsSticky() throws {
+    let reader = CSVReader(
+      source: ReaderTestSupport.MemorySource(Array("a,b\n1,\"x\"y\n2,3\n".utf8)),
+      path: "bad.csv")
+    let first = #expect(throws: InputError.self) { try reader.forEachRecord { _ in } }
+    var calls = 0
+    let second = #expect(throws: InputError.self) { try reader.forEachRecord { _ in calls += 1 } }
+    #expect(first?.description == "bad.csv:2:2 (b): \(strayQuote)")
+    #expect(second?.description == first?.description)
+    #expect(calls == 0)
+  }
+
+  @Test("a malformed header fails at line 1", arguments: [1, 1 << 20])
+  func malformedHeader(chunkSize: Int) throws {
+    let reader = CSVReader(
+      source: ReaderTestSupport.MemorySource(Array("id,\"na\"me\n1,2\n".utf8)), path: "bad.csv",
+      chunkSize: chunkSize)
+    let error = #expect(throws: InputError.self) { try reader.readHeader() }
+    #expect(error?.message == strayQuote)
+    #expect(error?.location == SourceLocation(file: "bad.csv", line: 1, column: 2))
+  }
+
+  @Test("the description names file, line, column and header")
+  func description() throws {
+    let reader = CSVReader(
+      source: ReaderTestSupport.MemorySource(Array("a,b\n1,\"b\"c\n".utf8)), path: "bill.csv")
+    let error = #expect(throws: InputError.self) { try reader.forEachRecord { _ in } }
+    #expect(error?.description == "bill.csv:2:2 (b): \(strayQuote)")
+  }
+}
