@@ -5,7 +5,8 @@
 /// `user_`) prefix; they then match a rule's key or aliases case-insensitively unless the rule
 /// is case-sensitive. Keys that no rule names keep their folded spelling (lower-case unless
 /// `case_sensitive_keys`). Values are trimmed, mapped through `value_aliases`, spelt as in
-/// `values`, and checked against `values` or `pattern`.
+/// `values`, and checked against `values` or `pattern`. Two raw keys folded into one key
+/// conflict when their values differ (ignoring case unless the rule says otherwise).
 public struct TagCanonicalizer {
   private let rules: [TagRule]
   private let caseSensitiveKeys: Bool
@@ -46,7 +47,10 @@ public struct TagCanonicalizer {
       if var existing = result.tags[key] {
         existing.rawKeys.append(rawKey)
         existing.rawValues.append(rawValue)
-        if existing.value != value {
+        let agree =
+          rule.map { same(existing.value, value, $0) }
+          ?? (existing.value.lowercased() == value.lowercased())
+        if !agree {
           existing.status = .conflict
         } else if existing.status == .valid, status != .valid {
           existing.status = status

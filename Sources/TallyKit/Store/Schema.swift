@@ -6,7 +6,7 @@
 /// tables. Tags are rows of a tag set with the raw key kept exactly as the provider wrote it.
 enum Schema {
   /// Each entry migrates from version `index` to `index + 1`.
-  static let migrations: [String] = [version1]
+  static let migrations: [String] = [version1, version2]
 
   /// The version a fully migrated database has.
   static var currentVersion: Int { migrations.count }
@@ -151,5 +151,23 @@ enum Schema {
     ) STRICT;
     -- Rows of one import arrive in one key range, so this index grows at its end.
     CREATE INDEX cost_lines_by_period ON cost_lines(billing_period, import_id);
+    """
+
+  /// The policy stage's resolution of each month's tags: per distinct tag set and usage
+  /// account, the canonical value of every canonical key, whether it is usable, and where it
+  /// came from. The allocation stage reads a line's team here.
+  static let version2 = """
+    CREATE TABLE tag_resolutions (
+      billing_period TEXT NOT NULL,
+      tag_set INTEGER NOT NULL REFERENCES tag_sets(id),
+      account INTEGER NOT NULL REFERENCES accounts(id),  -- the line's sub_account, else billing_account
+      key TEXT NOT NULL,                  -- canonical key
+      value TEXT NOT NULL,                -- canonical value
+      status TEXT NOT NULL,               -- valid | invalid | conflict
+      suggestion TEXT,                    -- nearest allowed value of an invalid one
+      source TEXT NOT NULL,               -- bill | account_default | inventory
+      raw_keys TEXT NOT NULL,             -- the raw keys folded in, as written, joined by U+001F
+      PRIMARY KEY (billing_period, tag_set, account, key)
+    ) STRICT, WITHOUT ROWID;
     """
 }
