@@ -61,7 +61,9 @@ import Testing
 
   @Test func missingFileExitsThree() throws {
     let scratch = try ScratchDirectory()
-    let run = try TallyBinary.run(["--db", scratch.file("t.sqlite"), "import", scratch.file("nope.csv")])
+    let run = try TallyBinary.run([
+      "--db", scratch.file("t.sqlite"), "import", scratch.file("nope.csv"),
+    ])
     #expect(run.status == 3)
     #expect(run.stderr.contains("nope.csv: no such file or directory"))
   }
