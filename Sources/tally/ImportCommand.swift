@@ -20,7 +20,7 @@ struct ImportCommand: ParsableCommand {
   @Argument(help: "Files, directories or glob patterns.") var paths: [String]
 
   func run() throws {
-    let store = try Store(path: tally.global.db)
+    let (store, _) = try tally.global.openStore()
     let result = try importDeliveries(paths, into: store, source: source, format: format)
     if format != .table { printOut(try result.output.rendered(as: format)) }
     if result.failed { throw ExitCode(ExitStatus.input) }

@@ -42,8 +42,32 @@ struct Tally: ParsableCommand {
 
 /// Options every command shares.
 struct GlobalOptions: ParsableArguments {
-  @Option(name: .long, help: "The SQLite database file.")
-  var db: String = "tally.sqlite"
+  @Option(name: .long, help: "The configuration file (default: tally.yaml when it exists).")
+  var config: String?
+
+  @Option(name: .long, help: "The SQLite database file (default: the config's, else tally.sqlite).")
+  var db: String?
+
+  /// The configuration: the named file, else `tally.yaml` in the current folder when it exists,
+  /// else the built-in defaults.
+  func configuration() throws -> Configuration {
+    if let config { return try Configuration.load(from: config) }
+    if FileManager.default.fileExists(atPath: "tally.yaml") {
+      return try Configuration.load(from: "tally.yaml")
+    }
+    return Configuration()
+  }
+
+  /// The database path: `--db`, else the configuration's `database`.
+  func databasePath(_ configuration: Configuration) -> String {
+    db ?? configuration.database
+  }
+
+  /// Opens the store the options name.
+  func openStore() throws -> (Store, Configuration) {
+    let configuration = try configuration()
+    return (try Store(path: databasePath(configuration)), configuration)
+  }
 }
 
 /// The process exit codes of the command-line contract.
@@ -57,7 +81,7 @@ enum ExitStatus {
   static func code(for error: any Error) -> Int32 {
     switch error {
     case is InputError: input
-    case is ValidationError: usage
+    case is ValidationError, is ConfigurationError: usage
     default: internalError
     }
   }

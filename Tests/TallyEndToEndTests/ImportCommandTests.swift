@@ -68,3 +68,16 @@ import Testing
     #expect(run.stderr.contains("nope.csv: no such file or directory"))
   }
 }
+
+/// A configuration error names the file and line and exits 2.
+@Suite struct ConfigurationCommandTests {
+  @Test func aTypoInTheConfigExitsTwo() throws {
+    let scratch = try ScratchDirectory()
+    let config = scratch.file("tally.yaml")
+    try "database: t.sqlite\npolicy:\n  tags:\n    - key: team\n      requird: true\n".write(
+      toFile: config, atomically: true, encoding: .utf8)
+    let run = try TallyBinary.run(["--config", config, "summary"])
+    #expect(run.status == 2)
+    #expect(run.stderr.contains("\(config):5: policy.tags[0]: unknown key \"requird\""))
+  }
+}
