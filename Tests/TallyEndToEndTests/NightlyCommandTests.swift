@@ -51,10 +51,10 @@ import Testing
   @Test func aCorruptFileAmongGoodOnes() throws {
     let scratch = try makeSetup()
     let bad = scratch.file("exports/aws/bad.csv")
-    let good = try String(
-      contentsOfFile: TallyBinary.fixture("cur/every-line-item-type.csv"), encoding: .utf8
-    )
-    .replacingOccurrences(of: "000111222333", with: "000999888777")  // another payer: another source month
+    // Another payer, so another delivery stream of the same configured source.
+    let fixture = try String(
+      contentsOfFile: TallyBinary.fixture("cur/every-line-item-type.csv"), encoding: .utf8)
+    let good = fixture.replacingOccurrences(of: "000111222333", with: "000999888777")
     try good.replacingOccurrences(of: ",USD,10.00,", with: ",USD,ten,").write(
       toFile: bad, atomically: true, encoding: .utf8)
     let run = try TallyBinary.run(["nightly"], in: scratch.path)
