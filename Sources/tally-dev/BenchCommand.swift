@@ -82,9 +82,9 @@ struct BenchCommand: ParsableCommand {
     }
     let failed = runs.filter { $0.failure != nil }
     for run in failed {
-      var stderr = FileHandle.standardError
-      print("\(run.tool) failed: \(run.failure ?? "")", to: &stderr)
-      for line in run.stderrTail { print("  \(line)", to: &stderr) }
+      var message = "\(run.tool) failed: \(run.failure ?? "")\n"
+      for line in run.stderrTail { message += "  \(line)\n" }
+      FileHandle.standardError.write(Data(message.utf8))
     }
     if !failed.isEmpty { throw ExitCode.failure }
   }
