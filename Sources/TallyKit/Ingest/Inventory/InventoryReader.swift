@@ -256,7 +256,10 @@ final class InventoryReader {
       throw InputError("an asset without a name", at: SourceLocation(file: path, line: line))
     }
     let labels = value.at("resource", "data", "labels") ?? value["labels"] ?? .null
-    let project = value["project"]?.nonEmptyText ?? projectSegment(name).map { "projects/\($0)" }
+    let ancestor = value["ancestors"]?.array?.first { $0.text?.hasPrefix("projects/") ?? false }
+    let project =
+      value["project"]?.nonEmptyText ?? projectSegment(name).map { "projects/\($0)" }
+      ?? ancestor?.text
     return InventoryEntry(
       provider: "gcp", resourceID: name, account: project,
       region: (value["location"] ?? value.at("resource", "location"))?.nonEmptyText,
