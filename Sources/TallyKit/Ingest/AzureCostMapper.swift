@@ -369,18 +369,27 @@ struct DatasetEvidence: Sendable {
   /// The first record that shows the amortized dataset, and why.
   var amortized: (location: SourceLocation, reason: String)?
 
-  mutating func observe(kind: ChargeKind, commitment: Bool, zeroCost: Bool, location: SourceLocation)
-  {
+  mutating func observe(
+    kind: ChargeKind, commitment: Bool, zeroCost: Bool, location: SourceLocation
+  ) {
     if kind.isUnusedCommitment {
-      if amortized == nil { amortized = (location, "unused commitment is in the amortized dataset only") }
+      if amortized == nil {
+        amortized = (location, "unused commitment is in the amortized dataset only")
+      }
     } else if kind == .usage && commitment {
       if zeroCost {
-        if actual == nil { actual = (location, "usage covered by a commitment costs 0 in the actual dataset") }
+        if actual == nil {
+          actual = (location, "usage covered by a commitment costs 0 in the actual dataset")
+        }
       } else if amortized == nil {
-        amortized = (location, "usage covered by a commitment has a cost in the amortized dataset only")
+        amortized = (
+          location, "usage covered by a commitment has a cost in the amortized dataset only"
+        )
       }
     } else if kind == .purchase && commitment && !zeroCost {
-      if actual == nil { actual = (location, "a commitment purchase has a cost in the actual dataset only") }
+      if actual == nil {
+        actual = (location, "a commitment purchase has a cost in the actual dataset only")
+      }
     }
   }
 

@@ -113,7 +113,8 @@ struct AzureDatasetPairing {
       return outcome
     }
     for month in months.sorted() {
-      let partners = Set(others.filter { $0.month == month && $0.dataset == dataset.other }.map(\.id))
+      let partners = Set(
+        others.filter { $0.month == month && $0.dataset == dataset.other }.map(\.id))
       guard !partners.isEmpty else {
         outcome.notes.append(
           "\(month): only the \(dataset.rawValue) dataset is in the store, so its cost counts "

@@ -75,7 +75,9 @@ struct DeliveryManifest {
     guard let name = components.last else { return nil }
     let directory = (path as NSString).deletingLastPathComponent
     var bases = [directory]
-    for _ in 0..<2 { bases.append(((bases.last ?? directory) as NSString).deletingLastPathComponent) }
+    for _ in 0..<2 {
+      bases.append(((bases.last ?? directory) as NSString).deletingLastPathComponent)
+    }
     var candidates: [String] = []
     if let assembly {
       candidates.append((directory as NSString).appendingPathComponent("\(assembly)/\(name)"))

@@ -86,8 +86,9 @@ enum FormatDetection {
   /// The kind of a JSON file from its member names, or nil.
   static func jsonKind(_ keys: Set<String>) -> JSONKind? {
     if keys.contains("reportKeys") { return .curManifest }
-    if keys.contains("dataFiles") && (keys.contains("exportArn") || keys.contains("executionId")
-      || keys.contains("billingPeriod") || keys.contains("exportName"))
+    if keys.contains("dataFiles")
+      && (keys.contains("exportArn") || keys.contains("executionId")
+        || keys.contains("billingPeriod") || keys.contains("exportName"))
     {
       return .dataExportsManifest
     }

@@ -247,7 +247,8 @@ struct GCPBillingMapper: CostLineMapper {
     let type = f.text(c.costType)
     if type.isEmpty || equalsIgnoringASCIICase(type, "regular") { return .usage }
     if equalsIgnoringASCIICase(type, "tax") { return .tax }
-    if equalsIgnoringASCIICase(type, "adjustment") || equalsIgnoringASCIICase(type, "rounding_error")
+    if equalsIgnoringASCIICase(type, "adjustment")
+      || equalsIgnoringASCIICase(type, "rounding_error")
       || equalsIgnoringASCIICase(type, "rounding error")
     {
       return .adjustment

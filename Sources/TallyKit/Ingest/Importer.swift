@@ -171,8 +171,7 @@ public struct Importer {
 
   /// The identity of a bill delivery: a single file's SHA-256, or a hash over the manifest's
   /// and its files' hashes.
-  private func deliverySHA256(path: String, files: BillDeliveryFiles) throws(InputError) -> String
-  {
+  private func deliverySHA256(path: String, files: BillDeliveryFiles) throws(InputError) -> String {
     guard let manifest = files.manifest else { return try sha256Hex(of: path) }
     var hasher = SHA256()
     for file in [manifest.path] + files.data {

@@ -56,7 +56,9 @@ extension Store {
   }
 
   /// Pairs the new delivery's lines of `month` (rowids `lineIDs`).
-  func pairAzureLines(lineIDs: ClosedRange<Int64>, month: BillingMonth, dataset: DatasetEvidence.Dataset)
+  func pairAzureLines(
+    lineIDs: ClosedRange<Int64>, month: BillingMonth, dataset: DatasetEvidence.Dataset
+  )
     throws(SQLiteError)
   {
     let statement = try connection.prepare(

@@ -73,6 +73,13 @@ enum IndependentCSV {
     }
   }
 
+  /// The header row of a CSV file (a BOM is dropped).
+  static func header(_ path: String) throws -> [String]? {
+    var text = try String(decoding: contents(path), as: UTF8.self)
+    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+    return split(text).first
+  }
+
   private static func contents(_ path: String) throws -> Data {
     guard path.hasSuffix(".gz") else { return try Data(contentsOf: URL(fileURLWithPath: path)) }
     let process = Process()

@@ -70,7 +70,10 @@ enum InventoryFormat: String, Sendable {
     case .gcpCloudAsset:
       [["assets"], ["body", "assets"], ["results"], ["body", "results"]]
     case .gcpComputeInstances:
-      [["items", "*", "instances"], ["body", "items", "*", "instances"], ["items"], ["body", "items"]]
+      [
+        ["items", "*", "instances"], ["body", "items", "*", "instances"], ["items"],
+        ["body", "items"],
+      ]
     case .azureResourceGraphCSV, .genericCSV:
       []
     }

@@ -122,17 +122,22 @@ final class InventoryReader {
         try entry(try assetEntry(value, line: line))
       }
     case .gcpComputeInstances:
-      shapes.insert(value.at("body", "items")?.array != nil || value["items"]?.array != nil ? "list" : "aggregated")
+      shapes.insert(
+        value.at("body", "items")?.array != nil || value["items"]?.array != nil
+          ? "list" : "aggregated")
     default:
       break
     }
   }
 
   /// An Azure response body found inside a recording.
-  private func azureDocument(_ value: JSONValue, line: Int, _ entry: (InventoryEntry) throws -> Void)
+  private func azureDocument(
+    _ value: JSONValue, line: Int, _ entry: (InventoryEntry) throws -> Void
+  )
     throws
   {
-    if let rows = value.at("data", "rows")?.array, let columns = value.at("data", "columns")?.array {
+    if let rows = value.at("data", "rows")?.array, let columns = value.at("data", "columns")?.array
+    {
       let names = columns.map { $0["name"]?.text ?? "" }
       for row in rows { try entry(try azureRow(row, columns: names, line: line)) }
     } else if let objects = value["data"]?.array ?? value["value"]?.array {
@@ -170,8 +175,9 @@ final class InventoryReader {
     if arn == nil, case .object(let members)? = configuration {
       arn =
         members["arn"]?.nonEmptyText
-        ?? members.members.first { $0.key.hasSuffix("Arn") && $0.key != "roleArn"
-          && ($0.value.text?.hasPrefix("arn:") ?? false)
+        ?? members.members.first {
+          $0.key.hasSuffix("Arn") && $0.key != "roleArn"
+            && ($0.value.text?.hasPrefix("arn:") ?? false)
         }?.value.text
     }
     guard let id = arn ?? value["resourceId"]?.nonEmptyText else {

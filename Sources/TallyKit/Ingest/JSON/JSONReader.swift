@@ -236,7 +236,8 @@ final class JSONReader {
     }
     while true {
       try skipSpace()
-      guard let quote = try peek(), quote == UInt8(ascii: "\"") || (pythonLiterals && quote == UInt8(ascii: "'"))
+      guard let quote = try peek(),
+        quote == UInt8(ascii: "\"") || (pythonLiterals && quote == UInt8(ascii: "'"))
       else { throw syntax("expected a member name in double quotes") }
       let key = try string(quote: quote)
       try skipSpace()
