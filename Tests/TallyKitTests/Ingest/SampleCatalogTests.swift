@@ -113,7 +113,7 @@ import Testing
     var files: [String] = []
     while let relative = walker.nextObject() as? String {
       var isDirectory: ObjCBool = false
-      FileManager.default.fileExists(
+      _ = FileManager.default.fileExists(
         atPath: root.appendingPathComponent(relative).path, isDirectory: &isDirectory)
       if !isDirectory.boolValue && relative != "README.md" { files.append(relative) }
     }

@@ -247,9 +247,11 @@ final class JSONReader {
         path: path.map { $0 + [key] }, streaming: streaming, element: element)
       object.members.append((key, value))
       try skipSpace()
-      switch try next() {
-      case UInt8(ascii: ","): continue
-      case UInt8(ascii: "}"): return .object(object)
+      switch try peek() {
+      case UInt8(ascii: ","): advance(UInt8(ascii: ","))
+      case UInt8(ascii: "}"):
+        advance(UInt8(ascii: "}"))
+        return .object(object)
       default: throw syntax("expected ',' or '}' after a member")
       }
     }
@@ -269,9 +271,11 @@ final class JSONReader {
       try skipSpace()
       elements.append(try value(path: nil, streaming: [], element: { _, _, _ in }))
       try skipSpace()
-      switch try next() {
-      case UInt8(ascii: ","): continue
-      case UInt8(ascii: "]"): return .array(elements)
+      switch try peek() {
+      case UInt8(ascii: ","): advance(UInt8(ascii: ","))
+      case UInt8(ascii: "]"):
+        advance(UInt8(ascii: "]"))
+        return .array(elements)
       default: throw syntax("expected ',' or ']' after an element")
       }
     }
@@ -292,9 +296,11 @@ final class JSONReader {
       let value = try self.value(path: nil, streaming: [], element: { _, _, _ in })
       try element(path, value, startLine)
       try skipSpace()
-      switch try next() {
-      case UInt8(ascii: ","): continue
-      case UInt8(ascii: "]"): return
+      switch try peek() {
+      case UInt8(ascii: ","): advance(UInt8(ascii: ","))
+      case UInt8(ascii: "]"):
+        advance(UInt8(ascii: "]"))
+        return
       default: throw syntax("expected ',' or ']' after an element")
       }
     }
