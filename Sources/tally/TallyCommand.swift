@@ -10,9 +10,13 @@ struct Tally: ParsableCommand {
     abstract: "Cloud spend and tagging: import bills, check tags, allocate every cent to a team.",
     discussion: """
       Exit codes: 0 ok; 1 a check failed its threshold; 2 usage or configuration error;
-      3 input error (a file could not be imported); 4 internal error.
+      3 input error (a file could not be imported); 4 internal error; 5 another nightly run
+      holds the database's lock.
       """,
-    subcommands: [ImportCommand.self, SummaryCommand.self, DemoCommand.self])
+    subcommands: [
+      ImportCommand.self, SummaryCommand.self, NightlyCommand.self, RunsCommand.self,
+      BackupCommand.self, DemoCommand.self,
+    ])
 
   @OptionGroup var global: GlobalOptions
 
@@ -42,8 +46,32 @@ struct Tally: ParsableCommand {
 
 /// Options every command shares.
 struct GlobalOptions: ParsableArguments {
-  @Option(name: .long, help: "The SQLite database file.")
-  var db: String = "tally.sqlite"
+  @Option(name: .long, help: "The configuration file (default: tally.yaml when it exists).")
+  var config: String?
+
+  @Option(name: .long, help: "The SQLite database file (default: the config's, else tally.sqlite).")
+  var db: String?
+
+  /// The configuration: the named file, else `tally.yaml` in the current folder when it exists,
+  /// else the built-in defaults.
+  func configuration() throws -> Configuration {
+    if let config { return try Configuration.load(from: config) }
+    if FileManager.default.fileExists(atPath: "tally.yaml") {
+      return try Configuration.load(from: "tally.yaml")
+    }
+    return Configuration()
+  }
+
+  /// The database path: `--db`, else the configuration's `database`.
+  func databasePath(_ configuration: Configuration) -> String {
+    db ?? configuration.database
+  }
+
+  /// Opens the store the options name.
+  func openStore() throws -> (Store, Configuration) {
+    let configuration = try configuration()
+    return (try Store(path: databasePath(configuration)), configuration)
+  }
 }
 
 /// The process exit codes of the command-line contract.
@@ -52,12 +80,14 @@ enum ExitStatus {
   static let usage: Int32 = 2
   static let input: Int32 = 3
   static let internalError: Int32 = 4
+  static let busy: Int32 = 5
 
   /// The exit code for an error that ended a command.
   static func code(for error: any Error) -> Int32 {
     switch error {
     case is InputError: input
-    case is ValidationError: usage
+    case is ValidationError, is ConfigurationError: usage
+    case is RunLock.Busy: busy
     default: internalError
     }
   }

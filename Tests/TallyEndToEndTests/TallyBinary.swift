@@ -1,58 +1,68 @@
 import Foundation
 import Testing
 
-/// Runs the `tally` executable built beside the test bundle and captures what it prints.
+/// Runs the built `tally` executable, as a user or cron would.
 struct TallyBinary {
-  /// What one run did.
-  struct Run {
+  /// What a run printed and how it ended.
+  struct Result {
     var status: Int32
-    var standardOutput: String
-    var standardError: String
+    var stdout: String
+    var stderr: String
   }
 
-  /// The products folder: the resource bundle of this test target sits in it, as does `tally`.
-  static var productsDirectory: URL {
-    Bundle.module.bundleURL.deletingLastPathComponent()
-  }
+  /// The repository root, found from this file's path.
+  static let repository = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-  /// A fixture of this target, by path relative to Fixtures/.
-  static func fixture(_ relative: String) -> String {
-    Bundle.module.bundleURL.appendingPathComponent("Fixtures/\(relative)").path
-  }
+  /// The executable beside the test bundle (the test target depends on it, so it is built).
+  static let path: String = {
+    let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for folder in [besideTests, besideTests.deletingLastPathComponent()] {
+      let candidate = folder.appendingPathComponent("tally").path
+      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    }
+    return repository.appendingPathComponent(".build/debug/tally").path
+  }()
 
-  /// Runs `tally` with `arguments` and waits for it to exit.
-  static func run(_ arguments: [String]) throws -> Run {
-    let executable = productsDirectory.appendingPathComponent("tally")
-    try #require(
-      FileManager.default.isExecutableFile(atPath: executable.path),
-      "no tally executable at \(executable.path)")
+  /// Runs `tally` with `arguments` in `directory` and waits for it.
+  static func run(_ arguments: [String], in directory: String? = nil) throws -> Result {
     let process = Process()
-    process.executableURL = executable
+    process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
-    let output = Pipe()
-    let error = Pipe()
-    process.standardOutput = output
-    process.standardError = error
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
     try process.run()
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    let errorData = error.fileHandleForReading.readDataToEndOfFile()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return Run(
-      status: process.terminationStatus,
-      standardOutput: String(decoding: outputData, as: UTF8.self),
-      standardError: String(decoding: errorData, as: UTF8.self))
+    return Result(
+      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+      stderr: String(decoding: stderr, as: UTF8.self))
+  }
+
+  /// A fixture of the unit tests.
+  static func fixture(_ relative: String) -> String {
+    repository.appendingPathComponent("Tests/TallyKitTests/Fixtures/\(relative)").path
+  }
+
+  /// A fixture of the end-to-end tests (Tests/TallyEndToEndTests/Fixtures).
+  static func endToEndFixture(_ relative: String) -> String {
+    repository.appendingPathComponent("Tests/TallyEndToEndTests/Fixtures/\(relative)").path
   }
 }
 
-/// A temporary directory removed when the value is released.
+/// A temporary directory removed when released.
 final class ScratchDirectory {
   let path: String
 
   init() throws {
-    let url = FileManager.default.temporaryDirectory
-      .appendingPathComponent("tally-e2e-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    path = url.path
+    path =
+      FileManager.default.temporaryDirectory
+      .appendingPathComponent("tally-e2e-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
   }
 
   func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }

@@ -66,17 +66,46 @@ public struct Importer {
   private let store: Store
   private let sourceName: String?
 
-  /// Creates an importer writing into `store`. `sourceName` overrides the delivery stream that
-  /// is otherwise read from the data (the payer or billing account).
+  /// Creates an importer writing into `store`. The delivery stream is read from the data (the
+  /// payer or billing account, e.g. `aws-cur:111122223333`); `sourceName`, a configured source's
+  /// name, prefixes it (`aws/aws-cur:111122223333`), so that one configured source can hold
+  /// several accounts' exports without one replacing another.
   public init(store: Store, sourceName: String? = nil) {
     self.store = store
     self.sourceName = sourceName
   }
 
+  /// Whether exactly this delivery (the same bytes) is already in the store.
+  public static func isImported(_ path: String, in store: Store) throws -> Bool {
+    let importer = Importer(store: store)
+    switch try importer.plan(path) {
+    case .bill(let delivery):
+      let sha256 = try importer.deliverySHA256(path: path, files: delivery)
+      return try store.importWithSHA256(sha256) != nil
+    case .inventory:
+      return try store.inventorySnapshotWithSHA256(try sha256Hex(of: path)) != nil
+    }
+  }
+
   /// Imports one file, or a manifest with the data files it names.
   public func importDelivery(at path: String) throws -> ImportOutcome {
+    switch try plan(path) {
+    case .bill(let delivery):
+      return try importBill(path: path, delivery: delivery)
+    case .inventory(let format):
+      return try InventoryImport(store: store, sourceName: sourceName).run(
+        path: path, format: format)
+    }
+  }
+
+  /// What a path holds, from its content.
+  private enum Plan {
+    case bill(BillDeliveryFiles)
+    case inventory(InventoryFormat)
+  }
+
+  private func plan(_ path: String) throws -> Plan {
     let sniff = try FormatDetection.sniff(path: path)
-    var delivery = BillDeliveryFiles(manifest: nil, data: [path], jsonLines: false)
     if sniff.isJSON {
       guard let kind = FormatDetection.jsonKind(sniff.keys) else {
         throw InputError(
@@ -87,32 +116,29 @@ public struct Importer {
       switch kind {
       case .curManifest, .dataExportsManifest, .azureExportManifest:
         let manifest = try DeliveryManifest(path: path, kind: kind)
-        delivery = BillDeliveryFiles(manifest: manifest, data: manifest.dataFiles, jsonLines: false)
+        return .bill(
+          BillDeliveryFiles(manifest: manifest, data: manifest.dataFiles, jsonLines: false))
       case .gcpBillingLines:
-        delivery.jsonLines = true
+        return .bill(BillDeliveryFiles(manifest: nil, data: [path], jsonLines: true))
       case .inventory(let format):
-        return try InventoryImport(store: store, sourceName: sourceName).run(
-          path: path, format: format)
-      }
-    } else {
-      let header = try readHeader(path)
-      guard let kind = FormatDetection.csvKind(header) else {
-        throw unrecognised(header, file: path)
-      }
-      switch kind {
-      case .inventory(let format):
-        return try InventoryImport(store: store, sourceName: sourceName).run(
-          path: path, format: format)
-      case .focusContractCommitment:
-        throw InputError(
-          "this is a FOCUS 1.3 Contract Commitment file (the commitments behind the charges), "
-            + "not a Cost and Usage file; tally imports the Cost and Usage dataset",
-          at: SourceLocation(file: path, line: 1))
-      default:
-        break
+        return .inventory(format)
       }
     }
-    return try importBill(path: path, delivery: delivery)
+    let header = try readHeader(path)
+    guard let kind = FormatDetection.csvKind(header) else {
+      throw unrecognised(header, file: path)
+    }
+    switch kind {
+    case .inventory(let format):
+      return .inventory(format)
+    case .focusContractCommitment:
+      throw InputError(
+        "this is a FOCUS 1.3 Contract Commitment file (the commitments behind the charges), "
+          + "not a Cost and Usage file; tally imports the Cost and Usage dataset",
+        at: SourceLocation(file: path, line: 1))
+    default:
+      return .bill(BillDeliveryFiles(manifest: nil, data: [path], jsonLines: false))
+    }
   }
 
   private func readHeader(_ path: String) throws(InputError) -> Header {
@@ -137,7 +163,7 @@ public struct Importer {
         throw ImportInternalError(description: "no import was started for \(path)")
       }
       var read = load.totals.sorted { ($0.month, $0.currency) < ($1.month, $1.currency) }
-      var source = sourceName ?? load.source ?? "\(load.format):no-lines"
+      var stream = load.source ?? "\(load.format):no-lines"
       var formatVersion = load.formatVersion
       var notes: [String] = []
       if let evidence = load.datasetEvidence {
@@ -146,7 +172,7 @@ public struct Importer {
           evidence: evidence, manifestDataset: delivery.manifest?.azureDataset,
           months: Set(read.map(\.month)), lineIDs: load.lineIDs, location: path)
         let outcome = try pairing.apply()
-        source = "\(sourceName ?? pairing.pairingKey):\(outcome.datasetName)"
+        stream = "\(pairing.pairingKey):\(outcome.datasetName)"
         formatVersion = "\(outcome.datasetName) \(formatVersion)"
         read = outcome.expectedTotals(read)
         notes = outcome.notes
@@ -157,6 +183,7 @@ public struct Importer {
           description: "\(path): the totals stored (\(stored)) differ from the totals read from "
             + "the file (\(read)); the import was rolled back")
       }
+      let source = sourceName.map { "\($0)/\(stream)" } ?? stream
       let replaced = try store.finishImport(
         id: importID, source: source, formatVersion: formatVersion, files: load.files,
         totals: read, lineIDs: load.lineIDs)

@@ -6,11 +6,11 @@
 /// tables. Tags are rows of a tag set with the raw key kept exactly as the provider wrote it.
 enum Schema {
   /// Each entry migrates from version `index` to `index + 1`.
-  static let migrations: [String] = [version1, version2]
+  static let migrations: [String] = [version1, version2, version3, version4]
 
   /// The version whose migration adds `resources.resource_key`; the keys of resources stored
   /// before it are computed in Swift right after it runs (``ResourceKey`` is not SQL).
-  static let resourceKeyVersion = 2
+  static let resourceKeyVersion = 4
 
   /// The version a fully migrated database has.
   static var currentVersion: Int { migrations.count }
@@ -157,9 +157,68 @@ enum Schema {
     CREATE INDEX cost_lines_by_period ON cost_lines(billing_period, import_id);
     """
 
+  /// The policy stage's resolution of each month's tags: per distinct tag set and usage
+  /// account, the canonical value of every canonical key, whether it is usable, and where it
+  /// came from. The allocation stage reads a line's team here.
+  static let version2 = """
+    CREATE TABLE tag_resolutions (
+      billing_period TEXT NOT NULL,
+      tag_set INTEGER NOT NULL REFERENCES tag_sets(id),
+      account INTEGER NOT NULL REFERENCES accounts(id),  -- the line's sub_account, else billing_account
+      key TEXT NOT NULL,                  -- canonical key
+      value TEXT NOT NULL,                -- canonical value
+      status TEXT NOT NULL,               -- valid | invalid | conflict
+      suggestion TEXT,                    -- nearest allowed value of an invalid one
+      source TEXT NOT NULL,               -- bill | account_default | inventory
+      raw_keys TEXT NOT NULL,             -- the raw keys folded in, as written, joined by U+001F
+      PRIMARY KEY (billing_period, tag_set, account, key)
+    ) STRICT, WITHOUT ROWID;
+    """
+
+  /// Runs of `tally nightly`: what each did, and the figures it ended with, so that the next
+  /// run can say what changed.
+  static let version3 = """
+    CREATE TABLE runs (
+      id INTEGER PRIMARY KEY,
+      started_at TEXT NOT NULL,
+      ended_at TEXT,
+      status TEXT NOT NULL,               -- running | ok | partial | failed
+      files_imported INTEGER NOT NULL DEFAULT 0,
+      files_replaced INTEGER NOT NULL DEFAULT 0,
+      files_skipped INTEGER NOT NULL DEFAULT 0,
+      files_failed INTEGER NOT NULL DEFAULT 0,
+      lines INTEGER NOT NULL DEFAULT 0,
+      warnings INTEGER NOT NULL DEFAULT 0,
+      months TEXT NOT NULL DEFAULT '',    -- months processed, comma-separated
+      message TEXT
+    ) STRICT;
+
+    CREATE TABLE run_deliveries (
+      run_id INTEGER NOT NULL REFERENCES runs(id),
+      path TEXT NOT NULL,
+      status TEXT NOT NULL,               -- imported | replaced | skipped | failed
+      import_id INTEGER,
+      lines INTEGER NOT NULL,
+      message TEXT,
+      PRIMARY KEY (run_id, path)
+    ) STRICT, WITHOUT ROWID;
+
+    -- Figures a run ended with: month totals, team totals, compliance. Amounts in nanos,
+    -- ratios in parts per million.
+    CREATE TABLE run_figures (
+      run_id INTEGER NOT NULL REFERENCES runs(id),
+      kind TEXT NOT NULL,                 -- billed | effective | team | compliance
+      billing_period TEXT NOT NULL,
+      currency TEXT NOT NULL,             -- '' for ratios
+      name TEXT NOT NULL,                 -- the team for kind team, else ''
+      value INTEGER NOT NULL,
+      PRIMARY KEY (run_id, kind, billing_period, currency, name)
+    ) STRICT, WITHOUT ROWID;
+    """
+
   /// Resource identity, inventories, where each tag came from, and the pairing of Azure's
   /// actual and amortised datasets (docs/formats.md).
-  static let version2 = """
+  static let version4 = """
     -- The canonical key of a billed resource (ResourceKey): aws:i-0abc, azure:/subscriptions/…
     -- (lower-cased), gcp://compute.googleapis.com/…; inventory entries carry the same key.
     ALTER TABLE resources ADD COLUMN resource_key TEXT;

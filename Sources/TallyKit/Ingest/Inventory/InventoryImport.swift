@@ -39,7 +39,8 @@ struct InventoryImport {
         scopes.insert(scope(of: entry))
       }
       var notes: [String] = []
-      var source = sourceName ?? "inventory:\(format.rawValue):\(scopeName(scopes))"
+      let stream = "inventory:\(format.rawValue):\(scopeName(scopes))"
+      var source = sourceName.map { "\($0)/\(stream)" } ?? stream
       let open = try store.openInventoryListing(format: format.rawValue, excluding: snapshotID)
       if let open {
         source = open.source

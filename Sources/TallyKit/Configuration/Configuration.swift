@@ -1,0 +1,126 @@
+import Foundation
+import Yams
+
+/// `tally.yaml`: where the database is, which exports to import, the tagging policy, the
+/// allocation rules, the commitment settings and where reports go. Every key is documented in
+/// `docs/configuration.md`; unknown keys are errors.
+public struct Configuration: Sendable {
+  /// The file it was read from, when it was read from one.
+  public var file: String?
+  /// The SQLite database (relative to the config file's folder).
+  public var database = "tally.sqlite"
+  /// The exports `tally nightly` imports.
+  public var sources: [SourceConfiguration] = []
+  /// The tagging policy.
+  public var policy = PolicyConfiguration()
+  /// The allocation of spend to teams.
+  public var allocation = AllocationConfiguration()
+  /// Reserved-capacity analysis settings.
+  public var commitments = CommitmentsConfiguration()
+  /// Report output.
+  public var reports = ReportsConfiguration()
+
+  /// The defaults: no sources, no policy rules, allocation by `team`.
+  public init() {}
+
+  static let keys = [
+    "version", "database", "sources", "policy", "allocation", "commitments", "reports",
+  ]
+
+  /// Reads and checks a configuration file.
+  public static func load(from path: String) throws(ConfigurationError) -> Configuration {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw ConfigurationError("cannot read the configuration file (does it exist?)", file: path)
+    }
+    var configuration = try Configuration(yaml: String(decoding: data, as: UTF8.self), file: path)
+    let folder = (path as NSString).deletingLastPathComponent
+    if !folder.isEmpty { configuration.resolvePaths(relativeTo: folder) }
+    return configuration
+  }
+
+  /// Parses configuration text; `file` names it in errors. Paths are left as written.
+  public init(yaml: String, file: String) throws(ConfigurationError) {
+    self.file = file
+    let root: Node?
+    do {
+      root = try Yams.compose(yaml: yaml)
+    } catch let error as YamlError {
+      throw ConfigurationError.fromYAML(error, file: file)
+    } catch {
+      throw ConfigurationError("not valid YAML: \(error)", file: file)
+    }
+    guard let root else { return }
+    let mapping = try ConfigValue(node: root, file: file, path: "").mapping(
+      allowed: Configuration.keys)
+    if let version = mapping["version"], try version.int(in: 1...1) != 1 {
+      throw version.error("unsupported version")
+    }
+    database = try mapping["database"]?.string() ?? database
+    for item in try mapping["sources"]?.items() ?? [] {
+      sources.append(try SourceConfiguration(item))
+    }
+    if let policy = mapping["policy"] { self.policy = try PolicyConfiguration(policy) }
+    if let allocation = mapping["allocation"] {
+      self.allocation = try AllocationConfiguration(allocation)
+    }
+    if let commitments = mapping["commitments"] {
+      self.commitments = try CommitmentsConfiguration(commitments)
+    }
+    if let reports = mapping["reports"] { self.reports = try ReportsConfiguration(reports) }
+  }
+
+  /// Makes relative paths in the file relative to `folder`.
+  mutating func resolvePaths(relativeTo folder: String) {
+    func resolved(_ path: String) -> String {
+      path.hasPrefix("/") ? path : (folder as NSString).appendingPathComponent(path)
+    }
+    database = resolved(database)
+    sources = sources.map { source in
+      var source = source
+      source.paths = source.paths.map(resolved)
+      return source
+    }
+    policy.awsTagPolicy = policy.awsTagPolicy.map(resolved)
+    reports.out = resolved(reports.out)
+  }
+}
+
+/// One stream of exports that `tally nightly` imports.
+public struct SourceConfiguration: Sendable, Equatable {
+  /// The source's name: deliveries of the same name and month replace each other.
+  public var name: String
+  /// Files, directories and glob patterns (`**` matches any depth).
+  public var paths: [String]
+
+  init(_ value: ConfigValue) throws(ConfigurationError) {
+    let mapping = try value.mapping(allowed: ["name", "paths"])
+    name = try mapping.required("name").string()
+    paths = try mapping.required("paths").strings()
+  }
+}
+
+/// The `reports` section.
+public struct ReportsConfiguration: Sendable, Equatable {
+  /// Where reports are written: `<out>/<YYYY-MM>/index.html`.
+  public var out = "reports"
+
+  /// The defaults.
+  public init() {}
+
+  init(_ value: ConfigValue) throws(ConfigurationError) {
+    let mapping = try value.mapping(allowed: ["out"])
+    out = try mapping["out"]?.string() ?? out
+  }
+}
+
+extension ConfigurationError {
+  static func fromYAML(_ error: YamlError, file: String) -> ConfigurationError {
+    switch error {
+    case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+      .composer(_, let problem, let mark, _):
+      return ConfigurationError("not valid YAML: \(problem)", file: file, line: mark.line)
+    default:
+      return ConfigurationError("not valid YAML: \(error)", file: file)
+    }
+  }
+}
