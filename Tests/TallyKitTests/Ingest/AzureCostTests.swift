@@ -199,6 +199,44 @@ import Testing
     #expect(month.totals.list.nanos == 2_263_016_000)
   }
 
+  /// A partitioned export: the manifest names two files (each with its header and BOM); they
+  /// import as one delivery with the totals of the whole file, and the manifest's
+  /// `exportConfig.type` names the dataset.
+  @Test func partitionedExportThroughItsManifest() throws {
+    let directory = try TemporaryDirectory()
+    let store = try Store(path: directory.file("t.sqlite"))
+    let manifest = TestPaths.fixture("azure/export/manifest.json")
+    let outcome = try Importer(store: store).importDelivery(at: manifest)
+    #expect(outcome.format == "azure-ea actual c360")
+    #expect(outcome.rowCount == 11)
+    #expect(try ExpectedTotals(store: store) == ExpectedTotals(azureFile: Self.actual))
+    #expect(
+      try store.connection.scalarInt64(
+        "SELECT count(*) FROM import_files WHERE import_id = \(outcome.importID)") == 2)
+    let paths = try expandImportPaths([TestPaths.fixture("azure/export")])
+    #expect(paths.map { ($0 as NSString).lastPathComponent } == ["manifest.json"])
+  }
+
+  /// A manifest that names the amortized dataset over rows that show the actual one is
+  /// rejected rather than believed.
+  @Test func manifestContradictingTheRowsIsRejected() throws {
+    let directory = try TemporaryDirectory()
+    let export = TestPaths.fixture("azure/export")
+    for name in ["000001.csv", "000002.csv"] {
+      try FileManager.default.copyItem(
+        atPath: "\(export)/\(name)", toPath: directory.file(name))
+    }
+    try String(contentsOfFile: "\(export)/manifest.json", encoding: .utf8)
+      .replacingOccurrences(of: "\"ActualCost\"", with: "\"AmortizedCost\"")
+      .write(toFile: directory.file("manifest.json"), atomically: true, encoding: .utf8)
+    let store = try Store(path: directory.file("t.sqlite"))
+    let error = try #require(throws: InputError.self) {
+      try Importer(store: store).importDelivery(at: directory.file("manifest.json"))
+    }
+    #expect(error.message.contains("names the amortized dataset, but the rows show the actual"))
+    #expect(try store.monthTotals().isEmpty)
+  }
+
   @Test func usDatesParse() {
     func parse(_ text: String) -> Timestamp? {
       var text = text
