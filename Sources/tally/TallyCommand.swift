@@ -15,7 +15,7 @@ struct Tally: ParsableCommand {
       """,
     subcommands: [
       ImportCommand.self, SummaryCommand.self, NightlyCommand.self, RunsCommand.self,
-      BackupCommand.self, DemoCommand.self,
+      BackupCommand.self, DemoCommand.self, ReportCommand.self,
     ])
 
   @OptionGroup var global: GlobalOptions
