@@ -94,12 +94,13 @@ public struct MonthReport {
         + "(\(Self.days(in: month)) days against \(Self.days(in: previous))).")
     var rows: [[HTMLPage.Cell]] = []
     for comparison in comparisons {
-      let billed = comparison.current?.totals.billed ?? .zero
-      totalsSection.figures.append(
-        .init(
-          label: "Billed cost (\(comparison.currency))",
-          value: "\(billed.groupedCents) \(comparison.currency)",
-          note: "effective \((comparison.current?.totals.effective ?? .zero).groupedCents)"))
+      if let current = comparison.current?.totals {
+        totalsSection.figures.append(
+          .init(
+            label: "Billed cost (\(comparison.currency))",
+            value: "\(current.billed.groupedCents) \(comparison.currency)",
+            note: "effective \(current.effective.groupedCents)"))
+      }
       rows.append(
         [.text(comparison.currency)]
           + (try deltaCells(comparison, \.billed)) + (try deltaCells(comparison, \.effective))
