@@ -12,7 +12,10 @@ struct Tally: ParsableCommand {
       Exit codes: 0 ok; 1 a check failed its threshold; 2 usage or configuration error;
       3 input error (a file could not be imported); 4 internal error.
       """,
-    subcommands: [ImportCommand.self, SummaryCommand.self, DemoCommand.self])
+    subcommands: [
+      ImportCommand.self, SummaryCommand.self, AllocateCommand.self, TeamsCommand.self,
+      TeamCommand.self, ExplainCommand.self, DemoCommand.self,
+    ])
 
   @OptionGroup var global: GlobalOptions
 
@@ -44,6 +47,18 @@ struct Tally: ParsableCommand {
 struct GlobalOptions: ParsableArguments {
   @Option(name: .long, help: "The SQLite database file.")
   var db: String = "tally.sqlite"
+
+  @Option(help: "The configuration file (default: tally.yaml in the current directory, if any).")
+  var config: String?
+
+  /// The configuration: `--config`, else `./tally.yaml` if it exists, else the defaults.
+  func configuration() throws(ConfigurationError) -> Configuration {
+    if let config { return try Configuration.load(from: config) }
+    if FileManager.default.fileExists(atPath: "tally.yaml") {
+      return try Configuration.load(from: "tally.yaml")
+    }
+    return Configuration()
+  }
 }
 
 /// The process exit codes of the command-line contract.
@@ -57,7 +72,8 @@ enum ExitStatus {
   static func code(for error: any Error) -> Int32 {
     switch error {
     case is InputError: input
-    case is ValidationError: usage
+    case is ValidationError, is ConfigurationError: usage
+    case let error as AllocationError: error.isUsageError ? usage : internalError
     default: internalError
     }
   }
@@ -74,3 +90,10 @@ func printError(_ text: String) {
 }
 
 extension OutputFormat: ExpressibleByArgument {}
+
+extension CostBasis: ExpressibleByArgument {}
+
+extension BillingMonth: ExpressibleByArgument {
+  /// Reads `YYYY-MM`.
+  public init?(argument: String) { self.init(argument) }
+}
