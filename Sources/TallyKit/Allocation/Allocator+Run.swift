@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Whether a month's stored allocation still matches its data and the configuration.
 public enum AllocationFreshness: Sendable, Equatable {
   /// Allocated with this configuration from the current data.
@@ -16,14 +18,17 @@ extension Allocator {
   /// again is all a new rule needs: nothing is re-imported.
   @discardableResult
   public func run(on store: Store, month: BillingMonth) throws -> Allocation {
-    try TagResolver(policy: configuration.policy).run(on: store, month: month)
+    let conditions = section.rules.compactMap(\.when) + section.shared.map(\.when)
+    let fields = conditions.reduce(into: Set<LineField>()) { $0.formUnion($1.fields) }
+    let sums = try resolvingTags(of: month, in: store) {
+      try store.costGroupSums(in: month, fields: fields)
+    }
     let key = section.by
     let tags = try store.tagResolutions(in: month).mapValues { resolved in
       GroupTags(resolved: resolved, teamKey: key)
     }
-    let conditions = section.rules.compactMap(\.when) + section.shared.map(\.when)
-    let groups = try store.costGroups(
-      in: month, tags: tags, resourceNames: conditions.contains(where: \.mentionsResources))
+    var groups = sums.groups(tags: tags)
+    if conditions.contains(where: \.mentionsResources) { try store.fillResourceNames(&groups) }
     let allocation = try allocate(groups)
     let run = AllocationRunRecord(
       month: month, configFingerprint: configuration.allocationFingerprint,
@@ -34,6 +39,34 @@ extension Allocator {
       try store.replaceAllocation(allocation, run: run, methods: methods)
     }
     return allocation
+  }
+
+  /// Runs `body` while the policy's `TagResolver` resolves the month's tags. Both read every
+  /// line of the month, so on a file database the resolver runs on a second connection, in
+  /// parallel (SQLite's WAL lets it write while `body` reads); an in-memory database, which a
+  /// second connection cannot see, resolves first.
+  private func resolvingTags<Value>(
+    of month: BillingMonth, in store: Store, while body: () throws -> Value
+  ) throws -> Value {
+    let policy = configuration.policy
+    guard store.path != ":memory:", !store.path.isEmpty else {
+      try TagResolver(policy: policy).run(on: store, month: month)
+      return try body()
+    }
+    let path = store.path
+    let outcome = ResolverOutcome()
+    let done = DispatchGroup()
+    DispatchQueue.global().async(group: done) {
+      do {
+        try TagResolver(policy: policy).run(on: try Store(path: path), month: month)
+      } catch {
+        outcome.error = error
+      }
+    }
+    let result = Result<Value, any Error> { try body() }
+    done.wait()
+    if let error = outcome.error { throw error }
+    return try result.get()
   }
 
   /// Whether `month`'s stored allocation matches the data and this configuration.
@@ -142,14 +175,14 @@ extension Allocator {
   public func allocate(_ months: [BillingMonth]?, all: Bool, in store: Store) throws
     -> AllocateOutput
   {
+    let withData = try store.monthsWithData()
+    guard !withData.isEmpty else { throw AllocationError.emptyStore }
     var selected = months ?? []
     if months == nil {
-      for month in try store.monthsWithData()
-      where try all || freshness(of: month, in: store) != .current {
+      for month in withData where try all || freshness(of: month, in: store) != .current {
         selected.append(month)
       }
     }
-    let withData = Set(try store.monthsWithData())
     var output = AllocateOutput()
     for month in selected {
       guard withData.contains(month) else { throw AllocationError.noData(month) }
@@ -157,4 +190,10 @@ extension Allocator {
     }
     return output
   }
+}
+
+/// The error of the parallel tag resolution, written before its `DispatchGroup` is left and
+/// read after `wait()` returns, which orders the two.
+private final class ResolverOutcome: @unchecked Sendable {
+  var error: (any Error)?
 }

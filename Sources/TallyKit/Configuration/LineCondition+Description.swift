@@ -29,6 +29,17 @@ extension LineCondition: CustomStringConvertible {
     }
   }
 
+  /// The line fields the condition tests, so that the allocation reads only those.
+  var fields: Set<LineField> {
+    switch self {
+    case .all(let conditions), .any(let conditions):
+      conditions.reduce(into: []) { $0.formUnion($1.fields) }
+    case .not(let condition): condition.fields
+    case .field(let field, _): [field]
+    case .resource, .tag: []
+    }
+  }
+
   /// The description, parenthesised when it combines several conditions.
   private var operand: String {
     switch self {

@@ -61,7 +61,9 @@ public struct AllocateOutput: Encodable, Sendable {
     case .json: return try renderJSON(self)
     case .csv: return table(amount: { $0 }).renderedAsCSV()
     case .table:
-      guard !months.isEmpty else { return "Nothing to allocate: the store has no lines.\n" }
+      guard !months.isEmpty else {
+        return "Nothing to allocate: every month's stored allocation is current.\n"
+      }
       return table(amount: { text in
         (try? Money(parsing: text).formatted(fractionDigits: 2)) ?? text
       }).renderedAsText()

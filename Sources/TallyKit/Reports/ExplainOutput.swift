@@ -92,15 +92,17 @@ public struct ExplainOutput: Encodable, Sendable {
   ) throws -> ExplainOutput {
     let rows = try store.lineage(of: team, in: month, basis: basis)
     let methods = try store.allocationMethods(of: month)
+    let key = try store.allocationRun(of: month)?.byKey ?? "team"
     let pools = Set(rows.filter { $0.step == .shared || $0.step == .unallocated }.map(\.source))
     let parts = try store.poolParts(of: pools, in: month, basis: basis)
     return try ExplainOutput(
-      team: name, month: month, basis: basis, rows: rows, methods: methods, poolParts: parts)
+      team: name, month: month, basis: basis, key: key, rows: rows, methods: methods,
+      poolParts: parts)
   }
 
   /// Builds the waterfall from stored rows.
   init(
-    team: String, month: BillingMonth, basis: CostBasis, rows: [LineageRow],
+    team: String, month: BillingMonth, basis: CostBasis, key: String, rows: [LineageRow],
     methods: [AllocationMethod], poolParts: [StoredPoolPart]
   ) throws {
     self.team = team
@@ -128,7 +130,8 @@ public struct ExplainOutput: Encodable, Sendable {
           steps.append(
             Step(
               step: step.rawValue, source: source, amount: amount.description,
-              why: ExplainOutput.why(step: step, source: source, details: details, share: share),
+              why: ExplainOutput.why(
+                step: step, source: source, key: key, details: details, share: share),
               parts: items.map {
                 Part(
                   accountID: $0.accountID, accountName: $0.accountName, service: $0.service,
@@ -164,7 +167,8 @@ public struct ExplainOutput: Encodable, Sendable {
 
   /// The reason for a step, in words.
   private static func why(
-    step: AllocationStep, source: String, details: [String: String], share: PoolShare?
+    step: AllocationStep, source: String, key: String, details: [String: String],
+    share: PoolShare?
   ) -> String {
     switch step {
     case .tag:
@@ -174,9 +178,9 @@ public struct ExplainOutput: Encodable, Sendable {
         case "account_default": "inherited from the account (policy.account_defaults)"
         default: "from \(source)"
         }
-      return "a valid team tag \(origin)"
+      return "a valid \(key) tag \(origin)"
     case .resource:
-      return "a credit without a team tag, following the resource it belongs to"
+      return "a credit without a valid \(key) tag, following the resource it belongs to"
     case .rule:
       return "rule \(source): \(details["rule \(source)"] ?? "(no longer in the config)")"
     case .shared:
@@ -184,7 +188,7 @@ public struct ExplainOutput: Encodable, Sendable {
       guard let share else { return pool }
       return "\(pool); \(sentence(share))"
     case .unallocated:
-      if source.isEmpty { return "no team tag, rule or pool matched" }
+      if source.isEmpty { return "no valid \(key) tag, rule or pool matched" }
       if source == "credits" { return "credits are kept unallocated (allocation.credits)" }
       return "pool \(source) has no target with direct cost and falls back to unallocated: "
         + (details["pool \(source)"] ?? "")
@@ -242,27 +246,64 @@ public struct ExplainOutput: Encodable, Sendable {
       ], rows: rows)
   }
 
+  /// Each step with its amount in the right-hand column, its reason below it, and its parts
+  /// (account · service) with their amounts in the middle column; the steps add up to the
+  /// total. Reasons are not aligned, so long ones do not widen the table.
   private func text() throws -> String {
     guard !currencies.isEmpty else { return "\(team) has no allocation in \(month).\n" }
     var text = "Why \(team) carries what it carries, \(month), \(costBasis) cost\n"
     for currency in currencies {
-      var table = ResultTable(columns: [currency.currency, "part", "amount"], numeric: [1, 2])
+      // (label, part, amount) rows, and reason lines, in order.
+      var lines: [(label: String, part: String, amount: String)?] = []
+      var reasons: [Int: String] = [:]
       let amounts = try MoneyColumn.centsWithTotal(
         try currency.steps.map { try Money(parsing: $0.amount) })
       for (index, step) in currency.steps.enumerated() {
         let label = step.source.isEmpty ? step.step : "\(step.step) \(step.source)"
-        table.rows.append([label, "", amounts[index]])
-        table.rows.append(["  " + step.why, "", ""])
+        lines.append(("  " + label, "", amounts[index]))
+        reasons[lines.count] = "      " + step.why
+        lines.append(nil)
+        if let pool = step.pool, !pool.isEmpty {
+          let held = try pool.prefix(3).map {
+            let name = [$0.accountID, $0.service].compactMap { $0 }.joined(separator: " · ")
+            return "\(name) \(try Money(parsing: $0.amount).formatted(fractionDigits: 2))"
+          }
+          let more = pool.count > 3 ? ", and \(pool.count - 3) more" : ""
+          reasons[lines.count] = "      the pool held " + held.joined(separator: ", ") + more
+          lines.append(nil)
+        }
         guard step.step != AllocationStep.shared.rawValue else { continue }
         let parts = MoneyColumn.cents(try step.parts.map { try Money(parsing: $0.amount) })
         for (part, cents) in zip(step.parts, parts) {
           var name = [part.accountID, part.service].compactMap { $0 }.joined(separator: " · ")
           if let status = part.tagStatus { name += " (team tag \(status))" }
-          table.rows.append(["    " + name, cents, ""])
+          lines.append(("      " + name, cents, ""))
         }
       }
-      table.rows.append(["total", "", amounts[currency.steps.count]])
-      text += "\n" + table.renderedAsText()
+      lines.append(("  total", "", amounts[currency.steps.count]))
+      let rows = lines.compactMap { $0 }
+      let labelWidth = max(currency.currency.count, rows.map(\.label.count).max() ?? 0)
+      let partWidth = max(4, rows.map(\.part.count).max() ?? 0)
+      let amountWidth = max(6, rows.map(\.amount.count).max() ?? 0)
+      func padded(_ text: String, _ width: Int, right: Bool) -> String {
+        let padding = String(repeating: " ", count: max(0, width - text.count))
+        return right ? padding + text : text + padding
+      }
+      text +=
+        "\n" + padded(currency.currency, labelWidth, right: false) + "  "
+        + padded("part", partWidth, right: true) + "  " + padded("amount", amountWidth, right: true)
+        + "\n"
+      for (index, line) in lines.enumerated() {
+        guard let line else {
+          text += (reasons[index] ?? "") + "\n"
+          continue
+        }
+        let row =
+          padded(line.label, labelWidth, right: false) + "  "
+          + padded(line.part, partWidth, right: true) + "  "
+          + padded(line.amount, amountWidth, right: true)
+        text += String(row.reversed().drop { $0 == " " }.reversed()) + "\n"
+      }
     }
     return text
   }

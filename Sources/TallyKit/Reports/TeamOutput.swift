@@ -221,7 +221,14 @@ public struct TeamOutput: Encodable, Sendable {
       converting += [(0, currency, direct), (1, currency, shared)]
       if let previous { convertingPrevious.append((2, currency, previous)) }
 
+      let stepOrder = Dictionary(
+        uniqueKeysWithValues: AllocationStep.allCases.enumerated().map { ($1.rawValue, $0) })
       sources += try TeamOutput.summed(rows, by: { "\($0.step.rawValue)\u{1F}\($0.source)" })
+        .sorted { first, second in
+          let a = stepOrder[String(first.key.prefix { $0 != "\u{1F}" })] ?? 0
+          let b = stepOrder[String(second.key.prefix { $0 != "\u{1F}" })] ?? 0
+          return a < b
+        }
         .map { key, amount in
           let parts = key.split(separator: "\u{1F}", omittingEmptySubsequences: false)
           return Source(
@@ -349,10 +356,15 @@ public struct TeamOutput: Encodable, Sendable {
     var summary = ResultTable(
       columns: ["currency", "direct", "shared", "total", "previous_total", "delta"],
       numeric: [1, 2, 3, 4, 5])
-    for total in totals + (reporting?.totals ?? []) {
+    let rows =
+      totals.map { ($0.currency, $0) }
+      + (reporting?.totals ?? []).map {
+        ("all in \($0.currency)", $0)
+      }
+    for (label, total) in rows {
       let cents = try [total.direct, total.shared, total.total, total.previousTotal, total.delta]
         .map { try $0.map { try Money(parsing: $0).formatted(fractionDigits: 2) } ?? "" }
-      summary.rows.append([total.currency] + cents)
+      summary.rows.append([label] + cents)
     }
     text += summary.renderedAsText()
     if let reporting, !reporting.rates.isEmpty {

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  internal import Glibc
+#elseif canImport(Darwin)
+  internal import Darwin
+#endif
+
 /// What a tag group's resolved tags give the allocation: the valid canonical tags (for rule
 /// conditions) and what they say about the team.
 public struct GroupTags: Sendable {
@@ -69,58 +75,79 @@ public struct AllocationMethod: Sendable, Equatable {
 }
 
 extension Store {
-  /// A month's lines grouped by everything allocation looks at, with their costs summed in SQL
-  /// (thousands of groups, not millions of lines), and the attributes rule conditions test.
+  /// A month's lines grouped by everything allocation looks at (tag set, usage account,
+  /// service, resource, charge category, currency, and those of billing account, provider,
+  /// region and line type that `fields` names), with their billed, effective and list costs
+  /// summed. A field left out reads as empty.
   ///
-  /// - Parameters:
-  ///   - tags: The resolved tags of each tag group; groups not in it get `GroupTags.none`.
-  ///   - resourceNames: Whether to look up resource ids and types (only rules that test them
-  ///     need them).
-  public func costGroups(
-    in month: BillingMonth, tags: [TagGroupKey: GroupTags], resourceNames: Bool
-  ) throws(SQLiteError) -> [CostGroup] {
-    let accounts = try names("SELECT id, account_id FROM accounts")
-    let services = try names("SELECT id, name FROM services")
-    let regions = try names("SELECT id, name FROM regions")
+  /// The lines are read once, in row-id order, and summed in a hash table keyed by interned
+  /// ids: a million-line month is a few thousand groups. This is about three times faster than
+  /// `GROUP BY`, whose sorter orders every line first (docs/performance.md).
+  ///
+  /// - Throws: ``SQLiteError``, or ``MoneyError/overflow`` when a group's sum leaves the
+  ///   range of ``Money``.
+  public func costGroupSums(in month: BillingMonth, fields: Set<LineField>) throws
+    -> CostGroupSums
+  {
+    func column(_ name: String, for field: LineField) -> String {
+      fields.contains(field) ? name : "NULL"
+    }
+    // The month's lines lie in the row-id ranges of the imports that delivered it: scanning
+    // those ranges reads the table in order, where the `billing_period` index would look every
+    // row up on its own (`+` keeps the planner off that index).
+    let ranges = try connection.prepare(
+      """
+      SELECT first_line_id, last_line_id FROM imports
+      WHERE id IN (SELECT import_id FROM import_totals WHERE billing_period = ?)
+        AND first_line_id IS NOT NULL
+      ORDER BY first_line_id
+      """)
+    ranges.bind(month.description, at: 1)
     let statement = try connection.prepare(
       """
-      SELECT tag_set, coalesce(sub_account, billing_account), billing_account, provider, service,
-        region, charge_category, x_line_item_type, resource, billing_currency,
-        sum(billed_cost), sum(effective_cost), sum(list_cost)
-      FROM cost_lines WHERE billing_period = ?
-      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+      SELECT tag_set, coalesce(sub_account, billing_account), service, resource, billed_cost,
+        effective_cost, list_cost, charge_category, billing_currency,
+        \(column("billing_account", for: .billingAccount)), \(column("provider", for: .provider)),
+        \(column("region", for: .region)), \(column("x_line_item_type", for: .lineType))
+      FROM cost_lines WHERE id BETWEEN ? AND ? AND +billing_period = ?
       """)
-    statement.bind(month.description, at: 1)
-    var groups: [CostGroup] = []
-    while try statement.step() {
-      let account = statement.int64(at: 1)
-      let groupTags = tags[TagGroupKey(tagSet: statement.int64(at: 0), account: account)] ?? .none
-      var attributes = LineAttributes()
-      attributes.account = accounts[account] ?? ""
-      attributes.billingAccount = accounts[statement.int64(at: 2)] ?? ""
-      attributes.provider = statement.text(at: 3)
-      let service = statement.optionalInt64(at: 4)
-      attributes.service = service.flatMap { services[$0] } ?? ""
-      attributes.region = statement.optionalInt64(at: 5).flatMap { regions[$0] } ?? ""
-      attributes.chargeCategory = statement.text(at: 6)
-      attributes.lineType = statement.text(at: 7)
-      attributes.tags = groupTags.valid
-      groups.append(
-        CostGroup(
-          attributes: attributes, account: account, service: service,
-          resource: statement.optionalInt64(at: 8), currency: statement.text(at: 9),
-          costs: CostTotals(
-            billed: Money(nanos: statement.int64(at: 10)),
-            effective: Money(nanos: statement.int64(at: 11)),
-            list: Money(nanos: statement.int64(at: 12))),
-          teamTag: groupTags.team))
+    statement.bind(month.description, at: 3)
+    var sums = CostGroupSums()
+    var index: [CostGroupSums.Key: Int] = [:]
+    while try ranges.step() {
+      statement.bind(ranges.int64(at: 0), at: 1)
+      statement.bind(ranges.int64(at: 1), at: 2)
+      while try statement.step() {
+        // Row ids start at 1, so 0 stands for NULL.
+        let key = CostGroupSums.Key(
+          tagSet: statement.int64(at: 0), account: statement.int64(at: 1),
+          service: statement.int64(at: 2), resource: statement.int64(at: 3),
+          category: statement.withText(at: 7) { sums.categories.id(of: $0) },
+          currency: statement.withText(at: 8) { sums.currencies.id(of: $0) },
+          billingAccount: statement.int64(at: 9),
+          provider: statement.withText(at: 10) { sums.providers.id(of: $0) },
+          region: statement.int64(at: 11),
+          lineType: statement.withText(at: 12) { sums.lineTypes.id(of: $0) })
+        let costs = (statement.int64(at: 4), statement.int64(at: 5), statement.int64(at: 6))
+        if let position = index[key] {
+          try sums.add(costs, at: position)
+        } else {
+          index[key] = sums.keys.count
+          sums.keys.append(key)
+          sums.costs.append(costs)
+        }
+      }
+      statement.reset()
     }
-    if resourceNames { try fillResourceNames(&groups) }
-    return groups
+    sums.accounts = try names("SELECT id, account_id FROM accounts")
+    sums.services = try names("SELECT id, name FROM services")
+    sums.regions = try names("SELECT id, name FROM regions")
+    return sums
   }
 
-  /// Sets the resource id and type of every group that names a resource.
-  private func fillResourceNames(_ groups: inout [CostGroup]) throws(SQLiteError) {
+  /// Sets the resource id and type of every group that names a resource (for rules that test
+  /// them).
+  public func fillResourceNames(_ groups: inout [CostGroup]) throws(SQLiteError) {
     let lookup = try connection.prepare(
       "SELECT resource_id, coalesce(resource_type, '') FROM resources WHERE id = ?")
     var known: [Int64: (id: String, type: String)] = [:]
@@ -282,5 +309,107 @@ extension Store {
       dataFingerprint: statement.text(at: 1), byKey: statement.text(at: 2),
       defaultBasis: CostBasis(rawValue: statement.text(at: 3)) ?? .effective,
       unallocated: statement.text(at: 4), reportingCurrency: statement.optionalText(at: 5))
+  }
+}
+
+/// A month's lines summed by group (`Store.costGroupSums(in:fields:)`), before their tags are
+/// known.
+public struct CostGroupSums: Sendable {
+  /// What makes a group: interned ids of everything allocation looks at (0: none).
+  struct Key: Hashable {
+    var tagSet: Int64
+    var account: Int64
+    var service: Int64
+    var resource: Int64
+    var category: Int
+    var currency: Int
+    var billingAccount: Int64
+    var provider: Int
+    var region: Int64
+    var lineType: Int
+  }
+
+  var keys: [Key] = []
+  var costs: [(billed: Int64, effective: Int64, list: Int64)] = []
+  var categories = TextInterner()
+  var currencies = TextInterner()
+  var providers = TextInterner()
+  var lineTypes = TextInterner()
+  var accounts: [Int64: String] = [:]
+  var services: [Int64: String] = [:]
+  var regions: [Int64: String] = [:]
+
+  /// How many groups.
+  public var count: Int { keys.count }
+
+  mutating func add(_ more: (Int64, Int64, Int64), at position: Int) throws(MoneyError) {
+    let (billed, o1) = costs[position].billed.addingReportingOverflow(more.0)
+    let (effective, o2) = costs[position].effective.addingReportingOverflow(more.1)
+    let (list, o3) = costs[position].list.addingReportingOverflow(more.2)
+    guard !(o1 || o2 || o3) else { throw MoneyError.overflow }
+    costs[position] = (billed, effective, list)
+  }
+
+  /// The groups with the attributes conditions test, given each tag group's resolved tags
+  /// (groups not in `tags` get `GroupTags.none`).
+  public func groups(tags: [TagGroupKey: GroupTags]) -> [CostGroup] {
+    var groups: [CostGroup] = []
+    groups.reserveCapacity(keys.count)
+    for (key, sum) in zip(keys, costs) {
+      let groupTags = tags[TagGroupKey(tagSet: key.tagSet, account: key.account)] ?? .none
+      var attributes = LineAttributes()
+      attributes.account = accounts[key.account] ?? ""
+      attributes.billingAccount = accounts[key.billingAccount] ?? ""
+      attributes.provider = providers.values[key.provider]
+      attributes.service = services[key.service] ?? ""
+      attributes.region = regions[key.region] ?? ""
+      attributes.chargeCategory = categories.values[key.category]
+      attributes.lineType = lineTypes.values[key.lineType]
+      attributes.tags = groupTags.valid
+      groups.append(
+        CostGroup(
+          attributes: attributes, account: key.account,
+          service: key.service == 0 ? nil : key.service,
+          resource: key.resource == 0 ? nil : key.resource,
+          currency: currencies.values[key.currency],
+          costs: CostTotals(
+            billed: Money(nanos: sum.billed), effective: Money(nanos: sum.effective),
+            list: Money(nanos: sum.list)),
+          teamTag: groupTags.team))
+    }
+    return groups
+  }
+}
+
+/// Numbers the few distinct values of a text column as they are met, comparing bytes so that
+/// a `String` is made once per value, not once per line.
+struct TextInterner: Sendable {
+  /// The values, by id.
+  private(set) var values: [String] = []
+  private var bytes: [[UInt8]] = []
+
+  private var last = 0
+
+  /// The id of `text` (NULL reads as empty). Lines come in runs of the same value, so the last
+  /// value met is tried first.
+  mutating func id(of text: UnsafeRawBufferPointer) -> Int {
+    if last < bytes.count, equal(bytes[last], text) { return last }
+    for (id, known) in bytes.enumerated() where equal(known, text) {
+      last = id
+      return id
+    }
+    bytes.append(Array(text))
+    values.append(String(decoding: text, as: UTF8.self))
+    last = values.count - 1
+    return last
+  }
+
+  private func equal(_ known: [UInt8], _ text: UnsafeRawBufferPointer) -> Bool {
+    guard known.count == text.count else { return false }
+    guard let base = text.baseAddress else { return true }
+    return known.withUnsafeBytes { known in
+      guard let start = known.baseAddress else { return false }
+      return memcmp(start, base, text.count) == 0
+    }
   }
 }
