@@ -83,6 +83,16 @@ import Testing
     #expect(reporting.totals.map(\.total) == ["234.300000001"])
   }
 
+  /// A reporting currency without a rate for one of the month's currencies is a config error.
+  @Test func aMissingRateIsAConfigurationError() throws {
+    var configuration = self.configuration
+    configuration.allocation.exchangeRates = ["EUR": .monthly([october.previous: Money(nanos: 1)])]
+    let error = try #require(throws: ConfigurationError.self) {
+      try view(configuration).teams()
+    }
+    #expect(error.message.contains("no rate from EUR to USD for 2026-10"))
+  }
+
   @Test func everyBasisIsStoredAndConserved() throws {
     // Billed: the commitments purchase (1.000000001) is split 60/40: payments 0.600000001.
     let billed = try view(basis: .billed).explain("payments")
