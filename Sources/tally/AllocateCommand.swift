@@ -20,8 +20,8 @@ struct AllocateCommand: ParsableCommand {
   @Option(help: "Output format: table, json or csv.") var format: OutputFormat = .table
 
   func run() throws {
-    let allocator = Allocator(configuration: try tally.global.configuration())
-    let store = try Store(path: tally.global.db)
+    let (store, configuration) = try tally.global.openStore()
+    let allocator = Allocator(configuration: configuration)
     let output = try allocator.allocate(month.map { [$0] }, all: all, in: store)
     printOut(try output.rendered(as: format))
     guard output.conserved else { throw AllocationError.notConserved }

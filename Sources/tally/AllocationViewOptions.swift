@@ -14,8 +14,9 @@ struct AllocationViewOptions: ParsableArguments {
   func prepare(_ global: GlobalOptions, window: (BillingMonth) -> [BillingMonth]) throws
     -> StoredAllocationView
   {
+    let configuration = try global.configuration()
     let view = try StoredAllocationView(
-      configuration: try global.configuration(), database: global.db, month: month,
+      configuration: configuration, database: global.databasePath(configuration), month: month,
       basis: basis, window: window)
     for note in view.notes { printError("tally: \(note)") }
     return view

@@ -5,28 +5,25 @@ import Testing
 /// fixture of the library tests (`allocation/two-months.csv` and its `tally.yaml`, whose
 /// amounts are worked out by hand in `AllocationFixtureTests`).
 @Suite struct AllocationEndToEndTests {
-  let directory: URL
+  let directory: ScratchDirectory
   let database: String
   let config: String
 
   init() throws {
-    directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "tally-e2e-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    database = directory.appendingPathComponent("t.sqlite").path
-    config = directory.appendingPathComponent("tally.yaml").path
+    directory = try ScratchDirectory()
+    database = directory.file("t.sqlite")
+    config = directory.file("tally.yaml")
     try FileManager.default.copyItem(
-      atPath: EndToEnd.libraryFixture("allocation/tally.yaml"), toPath: config)
-    let imported = try EndToEnd.run(
-      [
-        "--db", database, "--config", config, "import",
-        EndToEnd.libraryFixture("allocation/two-months.csv"),
-      ])
+      atPath: TallyBinary.fixture("allocation/tally.yaml"), toPath: config)
+    let imported = try TallyBinary.run([
+      "--db", database, "--config", config, "import",
+      TallyBinary.fixture("allocation/two-months.csv"),
+    ])
     #expect(imported.status == 0, "\(imported.stderr)")
   }
 
-  func tally(_ arguments: String...) throws -> EndToEnd.Result {
-    try EndToEnd.run(["--db", database, "--config", config] + arguments)
+  func tally(_ arguments: String...) throws -> TallyBinary.Result {
+    try TallyBinary.run(["--db", database, "--config", config] + arguments)
   }
 
   @Test func allocateReportsConservationPerCurrencyAndBasis() throws {
@@ -49,9 +46,9 @@ import Testing
       $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
     }
     let usd = rows.filter { $0.first == "USD" }
-    let parts = usd.filter { $0[1] != "total" }.map { EndToEnd.nanos($0[7]) }.reduce(0, +)
-    let total = try #require(usd.first { $0[1] == "total" }).map { $0 }[7]
-    #expect(parts == EndToEnd.nanos(total))
+    let parts = try usd.filter { $0[1] != "total" }.map { try TestDecimal.nanos($0[7]) }
+    let total = try #require(usd.first { $0[1] == "total" })[7]
+    #expect(parts.reduce(0, +) == (try TestDecimal.nanos(total)))
 
     let teams = try tally("teams", "--format", "json")
     let document = try JSONSerialization.jsonObject(with: Data(teams.stdout.utf8))
@@ -78,10 +75,10 @@ import Testing
     #expect(unknown.status == 2)
     #expect(unknown.stderr.contains("did you mean \"payments\""))
 
-    let broken = directory.appendingPathComponent("broken.yaml").path
+    let broken = directory.file("broken.yaml")
     try "allocation:\n  rules:\n    - name: r\n      teem: x\n".write(
       toFile: broken, atomically: true, encoding: .utf8)
-    let bad = try EndToEnd.run(["--db", database, "--config", broken, "allocate"])
+    let bad = try TallyBinary.run(["--db", database, "--config", broken, "allocate"])
     #expect(bad.status == 2)
     #expect(bad.stderr.contains("broken.yaml:4"))
     #expect(bad.stderr.contains("did you mean \"team\""))
@@ -102,51 +99,5 @@ import Testing
     #expect(fresh.stderr.isEmpty)
     #expect(!fresh.stdout.contains("\"platform\""))
     #expect(fresh.stdout.contains("\"ops\""))
-  }
-}
-
-/// Runs the built `tally` binary.
-enum EndToEnd {
-  struct Result {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-  }
-
-  /// The `tally` executable built beside the test bundle.
-  static var executable: URL {
-    Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("tally")
-  }
-
-  /// A fixture of the library tests.
-  static func libraryFixture(_ relative: String) -> String {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .appendingPathComponent("TallyKitTests/Fixtures/\(relative)").path
-  }
-
-  static func run(_ arguments: [String]) throws -> Result {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    let output = Pipe()
-    let error = Pipe()
-    process.standardOutput = output
-    process.standardError = error
-    try process.run()
-    let stdout = output.fileHandleForReading.readDataToEndOfFile()
-    let stderr = error.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Result(
-      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-      stderr: String(decoding: stderr, as: UTF8.self))
-  }
-
-  /// A decimal amount in nanos through Foundation's `Decimal` (not tally's parser).
-  static func nanos(_ text: String) -> Int64 {
-    guard var value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
-      return Int64.min
-    }
-    value *= Decimal(1_000_000_000)
-    return NSDecimalNumber(decimal: value).int64Value
   }
 }

@@ -183,17 +183,6 @@ extension Store {
     return ids.joined(separator: ",")
   }
 
-  /// The months that have lines, oldest first.
-  public func monthsWithData() throws(SQLiteError) -> [BillingMonth] {
-    let statement = try connection.prepare(
-      "SELECT DISTINCT billing_period FROM import_totals ORDER BY billing_period")
-    var months: [BillingMonth] = []
-    while try statement.step() {
-      if let month = BillingMonth(statement.text(at: 0)) { months.append(month) }
-    }
-    return months
-  }
-
   /// Replaces a month's stored allocation. Call inside a transaction.
   public func replaceAllocation(
     _ allocation: Allocation, run: AllocationRunRecord, methods: [AllocationMethod]

@@ -13,14 +13,25 @@ enum TestPaths {
     repository.appendingPathComponent("Tests/TallyKitTests/Fixtures/\(relative)").path
   }
 
-  /// A file under the workplace's shared samples (`../shared/samples` beside the repository).
-  /// A missing samples folder fails the test that needs it rather than skipping it.
+  /// The workplace's shared samples: `shared/samples` beside the repository, or beside one of
+  /// its parent folders (a git worktree sits one level deeper than the main checkout).
+  static let samples: URL? = {
+    var folder = repository.deletingLastPathComponent()
+    while folder.path != "/" {
+      let candidate = folder.appendingPathComponent("shared/samples")
+      if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+      folder.deleteLastPathComponent()
+    }
+    return nil
+  }()
+
+  /// A file under the shared samples. A missing samples folder fails the test that needs it
+  /// rather than skipping it.
   static func sample(_ relative: String) throws -> String {
-    let path = repository.deletingLastPathComponent()
-      .appendingPathComponent("shared/samples/\(relative)").path
-    try #require(
-      FileManager.default.fileExists(atPath: path),
-      "shared/samples must sit beside the repository (looked for \(path))")
+    let folder = try #require(
+      samples, "shared/samples must sit beside the repository or one of its parent folders")
+    let path = folder.appendingPathComponent(relative).path
+    try #require(FileManager.default.fileExists(atPath: path), "no sample at \(path)")
     return path
   }
 }
@@ -60,6 +71,13 @@ enum IndependentCSV {
       }
       return row
     }
+  }
+
+  /// The header row of a CSV file (a BOM is dropped).
+  static func header(_ path: String) throws -> [String]? {
+    var text = try String(decoding: contents(path), as: UTF8.self)
+    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+    return split(text).first
   }
 
   private static func contents(_ path: String) throws -> Data {
