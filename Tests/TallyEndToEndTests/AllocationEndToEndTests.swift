@@ -100,4 +100,21 @@ import Testing
     #expect(!fresh.stdout.contains("\"platform\""))
     #expect(fresh.stdout.contains("\"ops\""))
   }
+
+  /// `tally nightly` allocates every month it processes: the reading commands then find the
+  /// stored allocation current and have nothing to say on stderr.
+  @Test func nightlyStoresTheAllocation() throws {
+    let scratch = try ScratchDirectory()
+    try FileManager.default.copyItem(
+      atPath: TallyBinary.fixture("allocation/two-months.csv"), toPath: scratch.file("bill.csv"))
+    let text = try String(contentsOfFile: config, encoding: .utf8)
+    try ("database: tally.sqlite\nsources:\n  - name: bills\n    paths: [\"*.csv\"]\n" + text)
+      .write(toFile: scratch.file("tally.yaml"), atomically: true, encoding: .utf8)
+    let nightly = try TallyBinary.run(["nightly"], in: scratch.path)
+    #expect(nightly.status == 0, "\(nightly.stderr)")
+    let teams = try TallyBinary.run(["teams", "--format", "json"], in: scratch.path)
+    #expect(teams.status == 0)
+    #expect(teams.stderr.isEmpty, "\(teams.stderr)")
+    #expect(teams.stdout.contains("\"101.307359308\""))
+  }
 }
