@@ -417,7 +417,8 @@ struct CURWriter {
       case .usageAmount: optionalDecimal(line.usageAmount, minimumFractionDigits: 1)
       case .normalizationFactor:
         if line.normalizationFactor > 0 {
-          csv.decimalField(line.normalizationFactor * DecimalText.nanosPerUnit, minimumFractionDigits: 1)
+          csv.decimalField(
+            line.normalizationFactor * DecimalText.nanosPerUnit, minimumFractionDigits: 1)
         } else {
           csv.emptyField()
         }
@@ -469,7 +470,9 @@ struct CURWriter {
       case .subscriptionId: csv.plainField(reservation?.subscriptionId ?? "")
       case .totalReservedNormalizedUnits:
         optionalInteger(
-          line.reservation?.totalReservedUnits.map { $0 / DecimalText.nanosPerUnit * product.normalizationFactor })
+          line.reservation?.totalReservedUnits.map {
+            $0 / DecimalText.nanosPerUnit * product.normalizationFactor
+          })
       case .totalReservedUnits:
         optionalDecimal(line.reservation?.totalReservedUnits, minimumFractionDigits: 1)
       case .unitsPerReservation:
@@ -480,7 +483,8 @@ struct CURWriter {
         optionalDecimal(
           line.reservation?.unusedQuantity.map { $0 * product.normalizationFactor },
           minimumFractionDigits: 1)
-      case .unusedQuantity: optionalDecimal(line.reservation?.unusedQuantity, minimumFractionDigits: 1)
+      case .unusedQuantity:
+        optionalDecimal(line.reservation?.unusedQuantity, minimumFractionDigits: 1)
       case .unusedRecurringFee: optionalCost(line.reservation?.unusedRecurringFee)
       case .upfrontValue: optionalCost(line.reservation?.upfrontValue)
       case .savingsPlanARN: csv.plainField(plan?.arn ?? "")

@@ -49,7 +49,8 @@ public struct FOCUSMonth: Sendable {
   public func generate() -> GeneratedBill {
     var state = FOCUSState(month: month, seed: seed)
     state.generate()
-    precondition(state.billedTotal == state.effectiveTotal, "Σ EffectiveCost must equal Σ BilledCost")
+    precondition(
+      state.billedTotal == state.effectiveTotal, "Σ EffectiveCost must equal Σ BilledCost")
     return GeneratedBill(
       bytes: state.csv.bytes, lineCount: state.rows, columns: FOCUSMonth.columns,
       billedTotal: state.billedTotal, effectiveTotal: state.effectiveTotal)
@@ -200,7 +201,8 @@ private struct FOCUSState {
     case .storage: provider = "Microsoft.Storage/storageAccounts"
     case .database: provider = "Microsoft.Sql/servers/sql-shared-eu/databases"
     }
-    return "/subscriptions/\(subscription.id)/resourceGroups/\(group)/providers/\(provider)/\(resource.name)"
+    return
+      "/subscriptions/\(subscription.id)/resourceGroups/\(group)/providers/\(provider)/\(resource.name)"
   }
 
   private struct Row {

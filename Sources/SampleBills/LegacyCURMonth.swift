@@ -206,7 +206,9 @@ enum DailyUsage {
       // GB-months: the volume's size for one day of the month.
       return [(resource.products[0], resource.size * unit / days)]
     case .database:
-      return [(resource.products[0], 24 * unit), (resource.products[1], resource.size * unit / days)]
+      return [
+        (resource.products[0], 24 * unit), (resource.products[1], resource.size * unit / days),
+      ]
     case .bucket:
       // Storage grows about 3% a month; requests vary day to day.
       let monthIndex = Int64((month.year - 2026) * 12 + month.month)

@@ -192,12 +192,14 @@ struct ChargeLedger {
   let chargeProducts: [Int]
 
   init(catalog: inout Catalog) {
-    billed = Array(repeating: Array(repeating: 0, count: Self.codes.count), count: catalog.accounts.count)
+    billed = Array(
+      repeating: Array(repeating: 0, count: Self.codes.count), count: catalog.accounts.count)
     onDemandCompute = Array(repeating: 0, count: catalog.accounts.count)
     var products: [Int] = []
     for (code, name) in zip(Self.codes, Self.names) {
       products.append(
-        catalog.charge(code: code, name: name, usageType: code == "AWSSupportBusiness" ? "Dollar" : ""))
+        catalog.charge(
+          code: code, name: name, usageType: code == "AWSSupportBusiness" ? "Dollar" : ""))
     }
     chargeProducts = products
   }
@@ -233,7 +235,8 @@ struct ChargeLedger {
       add(factory.reservationFee(reservation: index, usedHours: reservationHoursUsed[index]))
       if reservation.amortizedRate > 0 { add(factory.reservationUpfront(reservation: index)) }
     }
-    for (index, plan) in factory.commitments.savingsPlans.enumerated() where plan.amortizedHourly > 0 {
+    for (index, plan) in factory.commitments.savingsPlans.enumerated()
+    where plan.amortizedHourly > 0 {
       add(factory.savingsPlanUpfront(plan: index))
     }
     for account in factory.catalog.accounts.indices where ledger.onDemandCompute[account] != 0 {
