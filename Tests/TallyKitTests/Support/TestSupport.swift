@@ -13,9 +13,16 @@ enum TestPaths {
     repository.appendingPathComponent("Tests/TallyKitTests/Fixtures/\(relative)").path
   }
 
-  /// A file under the workplace's shared samples (`../shared/samples` beside the repository).
+  /// A file under the workplace's shared samples: `shared/samples` beside the repository, or
+  /// beside a folder above it (a git worktree sits one level deeper than the main checkout).
   /// A missing samples folder fails the test that needs it rather than skipping it.
   static func sample(_ relative: String) throws -> String {
+    var folder = repository.deletingLastPathComponent()
+    for _ in 0..<3 {
+      let path = folder.appendingPathComponent("shared/samples/\(relative)").path
+      if FileManager.default.fileExists(atPath: path) { return path }
+      folder = folder.deletingLastPathComponent()
+    }
     let path = repository.deletingLastPathComponent()
       .appendingPathComponent("shared/samples/\(relative)").path
     try #require(
