@@ -5,8 +5,10 @@
 /// `user_`) prefix; they then match a rule's key or aliases case-insensitively unless the rule
 /// is case-sensitive. Keys that no rule names keep their folded spelling (lower-case unless
 /// `case_sensitive_keys`). Values are trimmed, mapped through `value_aliases`, spelt as in
-/// `values`, and checked against `values` or `pattern`. Two raw keys folded into one key
-/// conflict when their values differ (ignoring case unless the rule says otherwise).
+/// `values`, and checked against `values` (where `*` is a wildcard) or `pattern`. Two raw keys
+/// folded into one key conflict when their values differ (ignoring case unless the rule says
+/// otherwise). Under `enforce_key_case`, raw keys not spelt exactly as the rule's key are
+/// recorded as miscased.
 public struct TagCanonicalizer {
   private let rules: [TagRule]
   private let caseSensitiveKeys: Bool
@@ -37,6 +39,8 @@ public struct TagCanonicalizer {
     for (rawKey, rawValue) in raw {
       let (key, ruleIndex) = canonicalKey(rawKey)
       let rule = ruleIndex.map { rules[$0] }
+      let miscased =
+        rule.map { $0.enforceKeyCase && TagCanonicalizer.stripped(rawKey) != $0.key } ?? false
       var value = rule?.trim ?? true ? rawValue.trimmingWhitespace() : rawValue
       var status = TagStatus.valid
       if let rule, let index = ruleIndex {
@@ -47,6 +51,7 @@ public struct TagCanonicalizer {
       if var existing = result.tags[key] {
         existing.rawKeys.append(rawKey)
         existing.rawValues.append(rawValue)
+        if miscased { existing.miscasedKeys.append(rawKey) }
         let agree =
           rule.map { same(existing.value, value, $0) }
           ?? (existing.value.lowercased() == value.lowercased())
@@ -59,7 +64,7 @@ public struct TagCanonicalizer {
       } else {
         result.tags[key] = CanonicalTag(
           value: value, rawKeys: [rawKey], rawValues: [rawValue], status: status,
-          ruleIndex: ruleIndex)
+          ruleIndex: ruleIndex, miscasedKeys: miscased ? [rawKey] : [])
       }
     }
     return result
@@ -82,10 +87,14 @@ public struct TagCanonicalizer {
     if let alias { value = alias.value }
     if value.isEmpty { return (value, .invalidValue(suggestion: nil)) }
     if let allowed = rule.values {
-      if let spelling = allowed.first(where: { same($0, value, rule) }) {
+      if let spelling = allowed.first(where: { !$0.contains("*") && same($0, value, rule) }) {
         value = spelling
-      } else {
-        return (value, .invalidValue(suggestion: closest(to: value, in: allowed)))
+      } else if !allowed.contains(where: {
+        $0.contains("*")
+          && TagCanonicalizer.wildcardMatches($0, value, caseSensitive: rule.caseSensitiveValues)
+      }) {
+        let plain = allowed.filter { !$0.contains("*") }
+        return (value, .invalidValue(suggestion: closest(to: value, in: plain)))
       }
     }
     if let pattern, (try? pattern.wholeMatch(in: value)) == nil {
@@ -96,6 +105,34 @@ public struct TagCanonicalizer {
 
   private func same(_ a: String, _ b: String, _ rule: TagRule) -> Bool {
     rule.caseSensitiveValues ? a == b : a.lowercased() == b.lowercased()
+  }
+
+  /// Whether `value` matches `pattern`, in which each `*` stands for any run of characters.
+  static func wildcardMatches(_ pattern: String, _ value: String, caseSensitive: Bool) -> Bool {
+    let pattern = Array((caseSensitive ? pattern : pattern.lowercased()).unicodeScalars)
+    let value = Array((caseSensitive ? value : value.lowercased()).unicodeScalars)
+    var p = 0
+    var v = 0
+    var star: Int?
+    var resume = 0
+    while v < value.count {
+      if p < pattern.count, pattern[p] == "*" {
+        star = p
+        p += 1
+        resume = v
+      } else if p < pattern.count, pattern[p] == value[v] {
+        p += 1
+        v += 1
+      } else if let star {
+        p = star + 1
+        resume += 1
+        v = resume
+      } else {
+        return false
+      }
+    }
+    while p < pattern.count, pattern[p] == "*" { p += 1 }
+    return p == pattern.count
   }
 
   /// Trims whitespace and drops the AWS cost-allocation prefix `user:` (or `user_`).
@@ -137,6 +174,8 @@ public struct CanonicalTag: Sendable, Equatable {
   public var status: TagStatus
   /// The policy rule for the key, if any (index into `policy.tags`).
   public var ruleIndex: Int?
+  /// Raw keys not spelt as the rule requires (`enforce_key_case`), as written.
+  public var miscasedKeys: [String] = []
 }
 
 /// Whether a canonical tag's value is usable.
