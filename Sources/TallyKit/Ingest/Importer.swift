@@ -289,7 +289,8 @@ func sha256Hex(of path: String) throws(InputError) -> String {
   return hex(hasher.finalize())
 }
 
-private func hex(_ digest: some Sequence<UInt8>) -> String {
+/// Lower-case hexadecimal of a digest.
+func hex(_ digest: some Sequence<UInt8>) -> String {
   let digits = Array("0123456789abcdef".utf8)
   var text: [UInt8] = []
   for byte in digest {
