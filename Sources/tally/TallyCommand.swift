@@ -12,7 +12,10 @@ struct Tally: ParsableCommand {
       Exit codes: 0 ok; 1 a check failed its threshold; 2 usage or configuration error;
       3 input error (a file could not be imported); 4 internal error.
       """,
-    subcommands: [ImportCommand.self, SummaryCommand.self, DemoCommand.self])
+    subcommands: [
+      ImportCommand.self, SummaryCommand.self, CheckCommand.self, ConfigCommand.self,
+      DemoCommand.self,
+    ])
 
   @OptionGroup var global: GlobalOptions
 
@@ -81,7 +84,7 @@ enum ExitStatus {
   static func code(for error: any Error) -> Int32 {
     switch error {
     case is InputError: input
-    case is ValidationError, is ConfigurationError: usage
+    case is ValidationError, is ConfigurationError, is CheckError: usage
     default: internalError
     }
   }
