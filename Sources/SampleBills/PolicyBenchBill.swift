@@ -3,7 +3,8 @@
 /// tag sets — set 0 is the untagged set; the others mix key spellings (`team`, `Team`,
 /// `owner-team`), valid and misspelt teams, value aliases, environments and cost centres, one
 /// cost centre per set so that every set is distinct. Each resource keeps its tag set all
-/// month; one row in a hundred is a tax line without a resource. Written in bounded memory.
+/// month; about one row in a hundred is a tax line without a resource. Written in bounded
+/// memory.
 ///
 /// ``policy`` is a `tally.yaml` whose rules fit the bill (aliases, allowed values, a pattern,
 /// a scope, exemptions and account defaults), so the benchmark exercises every kind of check.
@@ -18,7 +19,7 @@ public struct PolicyBenchBill: Sendable {
   public var month = BillingMonth(year: 2026, month: 10)
 
   /// The generator's version, for reuse checks: bump it when the output changes.
-  public static let formatVersion = 1
+  public static let formatVersion = 2
 
   /// A bill of `lines` rows and `tagSets` tag sets, with a resource per 20 lines.
   public init(lines: Int, tagSets: Int) {
@@ -69,14 +70,16 @@ public struct PolicyBenchBill: Sendable {
     buffer.row(PolicyBenchBill.columns)
     let periodStart = "\(month.description)-01T00:00:00Z"
     let setTags = (0..<tagSets).map { tags(ofSet: $0) }
+    var usage = 0
     for line in 0..<lines {
-      let hour = line / max(1, resources)
+      let tax = line % 100 == 99
+      let resource = usage % resources
+      if !tax { usage += 1 }
+      let hour = usage / resources
       let day = 1 + (hour / 24) % 28
       let start = "\(month.description)-\(pad(day, 2))T\(pad(hour % 24, 2)):00:00Z"
       let end = "\(month.description)-\(pad(day, 2))T\(pad(hour % 24, 2)):59:59Z"
-      let resource = line % resources
       let account = "1111000000\(pad(resource % 50, 2))"
-      let tax = line % 100 == 99
       let (service, prefix, type) = PolicyBenchBill.services[
         resource % PolicyBenchBill.services.count]
       let nanos = Int64(1 + (line * 7919) % 5_000) * 1_000_000

@@ -5,8 +5,8 @@
 /// Costs are summed in `Int128` and checked into `Money` at the end, so only totals must fit.
 /// Groups are first summed per (currency, verdict, account, service), a few thousand, and only
 /// those sums are spread over the slices; resources are counted from per-resource bit sets
-/// (bit 0: any key, bit i + 1: key i), so that a resource counts once per slice however many
-/// groups it has.
+/// (bit 0: any key, bit i + 1: key i), OR-ed per resource and slice, so that a resource counts
+/// once per slice however many groups it has.
 struct ComplianceTally {
   /// What the tally needs to know of each verdict.
   struct VerdictInfo {
@@ -25,6 +25,15 @@ struct ComplianceTally {
   private var problemBits: [UInt128] = []
   private var teamIDs: [Int64] = []
   private var teams: [String] = [""]
+  /// The problems of each verdict, with the index of their key, in key order.
+  private var problemLists: [[(index: Int, problem: ResourceProblem)]] = []
+  /// The findings (invalid values, conflicts, miscased keys) of each verdict, as indexes into
+  /// ``findingEntries``, and the raw key spellings of its tags, as indexes into
+  /// ``variantEntries``: hashed once per verdict rather than once per group.
+  private var findingIDs: [[Int]] = []
+  private var findingEntries: [(key: Int, kind: String, detail: String, suggestion: String)] = []
+  private var variantIDs: [[Int]] = []
+  private var variantEntries: [(key: String, rawKey: String)] = []
 
   init(
     keys: [String], verdicts: [VerdictInfo], texts: [String], accountNames: [Int64: String],
@@ -36,6 +45,8 @@ struct ComplianceTally {
     self.accountNames = accountNames
     self.serviceNames = serviceNames
     var teamIndex: [String: Int64] = ["": 0]
+    var findingIndex: [FindingKey: Int] = [:]
+    var variantIndex: [VariantKey: Int] = [:]
     for info in verdicts {
       let verdict = info.verdict
       var judged: UInt128 = 0
@@ -54,6 +65,43 @@ struct ComplianceTally {
       }
       judgedBits.append(judged)
       problemBits.append(problems)
+      var findings: [Int] = []
+      for (index, key) in verdict.keys.enumerated() {
+        guard let problem = key.problem, problem != "missing" else { continue }
+        let findingKey = FindingKey(key: index, kind: problem, detail: key.detail)
+        if let id = findingIndex[findingKey] {
+          findings.append(id)
+        } else {
+          findingIndex[findingKey] = findingEntries.count
+          findings.append(findingEntries.count)
+          findingEntries.append((index, problem, key.detail, key.suggestion ?? ""))
+        }
+      }
+      findingIDs.append(findings)
+      var variants: [Int] = []
+      for tag in info.resolved where tag.source == TagSource.bill.rawValue {
+        for rawKey in tag.rawKeys {
+          let variantKey = VariantKey(key: tag.key, rawKey: rawKey)
+          if let id = variantIndex[variantKey] {
+            variants.append(id)
+          } else {
+            variantIndex[variantKey] = variantEntries.count
+            variants.append(variantEntries.count)
+            variantEntries.append((tag.key, rawKey))
+          }
+        }
+      }
+      variantIDs.append(variants)
+      problemLists.append(
+        verdict.keys.enumerated().compactMap { index, key in
+          key.problem.map {
+            (
+              index,
+              ResourceProblem(
+                key: keys[index], problem: $0, detail: key.detail, suggestion: key.suggestion)
+            )
+          }
+        })
       if let id = teamIndex[verdict.team] {
         teamIDs.append(id)
       } else {
@@ -72,8 +120,10 @@ struct ComplianceTally {
   ) throws(MoneyError) -> PolicyResults {
     var sums: [SumKey: Sums] = [:]
     var resourceBits: [ResourceKey: Bits] = [:]
+    resourceBits.reserveCapacity(groups.count)
     var offenders: [OffenderKey: Offender] = [:]
     var findingResources: Set<FindingResource> = []
+    offenders.reserveCapacity(groups.count / 2)
     for group in 0..<groups.count {
       let key = groups.keys[group]
       let verdict = verdictOf[group]
@@ -98,12 +148,9 @@ struct ComplianceTally {
       offenders[offenderKey, default: Offender(account: key.account, service: key.service)].add(
         group: group, verdict: verdict, groups)
       if key.resource != 0 {
-        for (index, keyVerdict) in verdicts[verdict].verdict.keys.enumerated()
-        where keyVerdict.problem != nil && keyVerdict.problem != "missing" {
+        for finding in findingIDs[verdict] {
           findingResources.insert(
-            FindingResource(
-              currency: key.currency, key: index, kind: keyVerdict.problem ?? "",
-              detail: keyVerdict.detail, resource: key.resource))
+            FindingResource(currency: key.currency, finding: finding, resource: key.resource))
         }
       }
     }
@@ -123,7 +170,7 @@ struct ComplianceTally {
     var slices = Slices(keyCount: keys.count)
     for (key, sum) in sums {
       let info = verdicts[key.verdict].verdict
-      for slice in sliceKeys(key.currency, teamIDs[key.verdict], key.account, key.service) {
+      forEachSlice(key.currency, teamIDs[key.verdict], key.account, key.service) { slice in
         slices.update(slice) { counts in
           counts[0].add(sum, status: info.status)
           for (index, verdict) in info.keys.enumerated() {
@@ -132,21 +179,34 @@ struct ComplianceTally {
         }
       }
     }
-    // A resource counts once per slice: merge its groups' bits per slice first.
-    var merged: [SliceResource: Bits] = [:]
-    for (key, bits) in resourceBits {
-      for slice in sliceKeys(key.currency, key.team, key.account, key.service) {
-        merged[SliceResource(slice: slice, resource: key.resource), default: Bits()].add(bits)
-      }
+    // A resource counts once per slice: OR the bits of its groups per slice first. Entries
+    // are sorted by resource so that each resource's entries (nearly always one) are together.
+    let entries = resourceBits.sorted {
+      ($0.key.currency, $0.key.resource) < ($1.key.currency, $1.key.resource)
     }
-    for (key, bits) in merged {
-      slices.update(key.slice) { counts in
-        for index in 0...keys.count {
-          let bit = UInt128(1) << index
-          if bits.judged & bit != 0 { counts[index].resources += 1 }
-          if bits.problems & bit != 0 { counts[index].noncompliantResources += 1 }
-        }
+    var start = 0
+    while start < entries.count {
+      var end = start + 1
+      while end < entries.count, entries[end].key.currency == entries[start].key.currency,
+        entries[end].key.resource == entries[start].key.resource
+      {
+        end += 1
       }
+      if end - start == 1 {
+        let (key, bits) = entries[start]
+        forEachSlice(key.currency, key.team, key.account, key.service) { slice in
+          slices.count(bits, in: slice)
+        }
+      } else {
+        var merged: [SliceKey: Bits] = [:]
+        for (key, bits) in entries[start..<end] {
+          forEachSlice(key.currency, key.team, key.account, key.service) { slice in
+            merged[slice, default: Bits()].add(bits)
+          }
+        }
+        for (slice, bits) in merged { slices.count(bits, in: slice) }
+      }
+      start = end
     }
     var rows: [ComplianceRow] = []
     for (slice, index) in slices.index {
@@ -163,15 +223,15 @@ struct ComplianceTally {
     }
   }
 
-  private func sliceKeys(_ currency: Int32, _ team: Int64, _ account: Int64, _ service: Int64)
-    -> [SliceKey]
-  {
-    [
-      SliceKey(currency: currency, dimension: .overall, name: 0),
-      SliceKey(currency: currency, dimension: .team, name: team),
-      SliceKey(currency: currency, dimension: .account, name: account),
-      SliceKey(currency: currency, dimension: .service, name: service),
-    ]
+  /// Calls `body` with the four slices a line of this team, account and service falls in.
+  private func forEachSlice(
+    _ currency: Int32, _ team: Int64, _ account: Int64, _ service: Int64,
+    _ body: (SliceKey) -> Void
+  ) {
+    body(SliceKey(currency: currency, dimension: .overall, name: 0))
+    body(SliceKey(currency: currency, dimension: .team, name: team))
+    body(SliceKey(currency: currency, dimension: .account, name: account))
+    body(SliceKey(currency: currency, dimension: .service, name: service))
   }
 
   private func name(of slice: SliceKey) -> String {
@@ -196,21 +256,25 @@ struct ComplianceTally {
         key.resource != 0
         ? firstSeen.resources[key.resource]
         : firstSeen.unidentified[PairKey(key.account, key.service)]
-      var problems: [ResourceProblem] = []
-      var seen: Set<ResourceProblem> = []
-      for verdict in offender.verdicts.sorted() {
-        for (index, keyVerdict) in verdicts[verdict].verdict.keys.enumerated() {
-          guard let problem = keyVerdict.problem else { continue }
-          let entry = ResourceProblem(
-            key: keys[index], problem: problem, detail: keyVerdict.detail,
-            suggestion: keyVerdict.suggestion)
-          if seen.insert(entry).inserted { problems.append(entry) }
+      var problems: [ResourceProblem]
+      var team: String
+      if offender.verdicts.count == 1, let only = offender.verdicts.first {
+        problems = problemLists[only].map(\.problem)
+        team = verdicts[only].verdict.team
+      } else {
+        // Several verdicts (tags changed during the month): the union, in key order.
+        var union: [(index: Int, problem: ResourceProblem)] = []
+        var seen: Set<ResourceProblem> = []
+        for verdict in offender.verdicts {
+          for entry in problemLists[verdict] where seen.insert(entry.problem).inserted {
+            union.append(entry)
+          }
         }
+        union.sort { ($0.index, $0.problem.detail) < ($1.index, $1.problem.detail) }
+        problems = union.map(\.problem)
+        team =
+          offender.verdicts.map { verdicts[$0].verdict.team }.filter { !$0.isEmpty }.min() ?? ""
       }
-      let order = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
-      problems.sort { (order[$0.key] ?? 0, $0.detail) < (order[$1.key] ?? 0, $1.detail) }
-      let team =
-        offender.verdicts.map { verdicts[$0].verdict.team }.filter { !$0.isEmpty }.min() ?? ""
       rows.append(
         StoredNoncompliantResource(
           currency: texts[Int(key.currency)], resource: key.resource == 0 ? nil : key.resource,
@@ -226,46 +290,36 @@ struct ComplianceTally {
   private func variantsAndFindings(sums: [SumKey: Sums], findingResources: Set<FindingResource>)
     throws(MoneyError) -> ([KeyVariant], [PolicyFinding])
   {
-    var variants: [VariantKey: Sums] = [:]
-    var findings: [FindingKey: (sums: Sums, suggestion: String)] = [:]
+    var variants: [EntryKey: Sums] = [:]
+    var findings: [EntryKey: Sums] = [:]
     for (key, sum) in sums {
-      let info = verdicts[key.verdict]
-      for tag in info.resolved where tag.source == TagSource.bill.rawValue {
-        for rawKey in tag.rawKeys {
-          variants[
-            VariantKey(currency: key.currency, key: tag.key, rawKey: rawKey), default: Sums()
-          ]
-          .add(sum)
-        }
+      for variant in variantIDs[key.verdict] {
+        variants[EntryKey(currency: key.currency, entry: variant), default: Sums()].add(sum)
       }
-      for (index, verdict) in info.verdict.keys.enumerated() {
-        guard let problem = verdict.problem, problem != "missing" else { continue }
-        let findingKey = FindingKey(
-          currency: key.currency, key: index, kind: problem, detail: verdict.detail)
-        findings[findingKey, default: (Sums(), verdict.suggestion ?? "")].sums.add(sum)
+      for finding in findingIDs[key.verdict] {
+        findings[EntryKey(currency: key.currency, entry: finding), default: Sums()].add(sum)
       }
     }
-    var resourceCounts: [FindingKey: Int] = [:]
+    var resourceCounts: [EntryKey: Int] = [:]
     for entry in findingResources {
-      resourceCounts[
-        FindingKey(
-          currency: entry.currency, key: entry.key, kind: entry.kind, detail: entry.detail),
-        default: 0] += 1
+      resourceCounts[EntryKey(currency: entry.currency, entry: entry.finding), default: 0] += 1
     }
     var variantRows: [KeyVariant] = []
     for (key, sum) in variants {
+      let entry = variantEntries[key.entry]
       variantRows.append(
         KeyVariant(
-          currency: texts[Int(key.currency)], key: key.key, rawKey: key.rawKey, lines: sum.lines,
-          cost: try sum.pair()))
+          currency: texts[Int(key.currency)], key: entry.key, rawKey: entry.rawKey,
+          lines: sum.lines, cost: try sum.pair()))
     }
     var findingRows: [PolicyFinding] = []
-    for (key, entry) in findings {
+    for (key, sum) in findings {
+      let entry = findingEntries[key.entry]
       findingRows.append(
         PolicyFinding(
-          currency: texts[Int(key.currency)], key: keys[key.key], kind: key.kind,
-          detail: key.detail, suggestion: entry.suggestion, lines: entry.sums.lines,
-          resources: resourceCounts[key] ?? 0, cost: try entry.sums.pair()))
+          currency: texts[Int(key.currency)], key: keys[entry.key], kind: entry.kind,
+          detail: entry.detail, suggestion: entry.suggestion, lines: sum.lines,
+          resources: resourceCounts[key] ?? 0, cost: try sum.pair()))
     }
     variantRows.sort { ($0.currency, $0.key, $0.rawKey) < ($1.currency, $1.key, $1.rawKey) }
     findingRows.sort {
@@ -374,6 +428,17 @@ private struct Slices {
     }
     body(&counts[at])
   }
+
+  /// Counts a resource whose groups have `bits` in the slice.
+  mutating func count(_ bits: Bits, in slice: SliceKey) {
+    update(slice) { counts in
+      for index in counts.indices {
+        let bit = UInt128(1) << index
+        if bits.judged & bit != 0 { counts[index].resources += 1 }
+        if bits.problems & bit != 0 { counts[index].noncompliantResources += 1 }
+      }
+    }
+  }
 }
 
 /// Judged and problem bits, OR-ed over groups.
@@ -424,11 +489,6 @@ private struct SliceKey: Hashable {
   var name: Int64
 }
 
-private struct SliceResource: Hashable {
-  var slice: SliceKey
-  var resource: Int64
-}
-
 private struct OffenderKey: Hashable {
   var currency: Int32
   var resource: Int64
@@ -438,22 +498,24 @@ private struct OffenderKey: Hashable {
 }
 
 private struct VariantKey: Hashable {
-  var currency: Int32
   var key: String
   var rawKey: String
 }
 
 private struct FindingKey: Hashable {
-  var currency: Int32
   var key: Int
   var kind: String
   var detail: String
 }
 
+/// A variant or finding (by index) in one currency.
+private struct EntryKey: Hashable {
+  var currency: Int32
+  var entry: Int
+}
+
 private struct FindingResource: Hashable {
   var currency: Int32
-  var key: Int
-  var kind: String
-  var detail: String
+  var finding: Int
   var resource: Int64
 }

@@ -74,7 +74,7 @@ public struct PolicyRun {
       tagGroups.append(
         TagGroup(tagSet: key.tagSet, account: key.account, accountID: names.account(key.account)))
     }
-    let raw = try store.rawTags(ofTagSets: Set(tagGroups.map(\.tagSet)))
+    let raw = try store.rawTags(ofGroupsIn: month)
     let resolutions = tagGroups.map { group in
       (group: group, tags: resolver.resolve(raw[group.tagSet] ?? [], accountID: group.accountID))
     }

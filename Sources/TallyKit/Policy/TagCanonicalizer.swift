@@ -15,6 +15,8 @@ public struct TagCanonicalizer {
   private var exactNames: [String: Int] = [:]
   private var foldedNames: [String: Int] = [:]
   private var patterns: [Int: Regex<AnyRegexOutput>] = [:]
+  /// Raw keys and checked values seen before: tag sets share most of their pairs.
+  private let memo = Memo()
 
   /// Prepares the rules of `policy`.
   public init(policy: PolicyConfiguration) {
@@ -44,7 +46,13 @@ public struct TagCanonicalizer {
       var value = rule?.trim ?? true ? rawValue.trimmingWhitespace() : rawValue
       var status = TagStatus.valid
       if let rule, let index = ruleIndex {
-        (value, status) = check(value, rule: rule, pattern: patterns[index])
+        let memoKey = Memo.ValueKey(rule: index, value: value)
+        if let known = memo.values[memoKey] {
+          (value, status) = known
+        } else {
+          (value, status) = check(value, rule: rule, pattern: patterns[index])
+          memo.values[memoKey] = (value, status)
+        }
       } else if value.isEmpty {
         status = .invalidValue(suggestion: nil)
       }
@@ -72,11 +80,27 @@ public struct TagCanonicalizer {
 
   /// The canonical key a raw key folds into, with the index of its rule if it has one.
   public func canonicalKey(_ rawKey: String) -> (key: String, rule: Int?) {
+    if let known = memo.keys[rawKey] { return known }
     let name = TagCanonicalizer.stripped(rawKey)
+    let result: (key: String, rule: Int?)
     if let index = exactNames[name] ?? foldedNames[name.lowercased()] {
-      return (rules[index].key, index)
+      result = (rules[index].key, index)
+    } else {
+      result = (caseSensitiveKeys ? name : name.lowercased(), nil)
     }
-    return (caseSensitiveKeys ? name : name.lowercased(), nil)
+    memo.keys[rawKey] = result
+    return result
+  }
+
+  /// What the canonicaliser has worked out already, shared by its copies (it is used from one
+  /// task at a time, like the store).
+  private final class Memo {
+    struct ValueKey: Hashable {
+      var rule: Int
+      var value: String
+    }
+    var keys: [String: (key: String, rule: Int?)] = [:]
+    var values: [ValueKey: (String, TagStatus)] = [:]
   }
 
   private func check(_ value: String, rule: TagRule, pattern: Regex<AnyRegexOutput>?)

@@ -179,6 +179,28 @@ enum Schema {
     ALTER TABLE tag_resolutions ADD COLUMN raw_values TEXT NOT NULL DEFAULT '';   -- as raw_keys
     ALTER TABLE tag_resolutions ADD COLUMN miscased_keys TEXT NOT NULL DEFAULT ''; -- U+001F-joined
 
+    -- Each import's lines summed per month and per everything the policy can test: evaluating
+    -- a month reads these groups (tens of thousands) rather than its lines (millions). Groups
+    -- of a month an import no longer delivers (superseded) are dropped when next read.
+    CREATE TABLE line_groups (
+      import_id INTEGER NOT NULL REFERENCES imports(id),
+      billing_period TEXT NOT NULL,
+      tag_set INTEGER NOT NULL REFERENCES tag_sets(id),
+      account INTEGER NOT NULL REFERENCES accounts(id),         -- coalesce(sub_account, billing_account)
+      billing_account INTEGER NOT NULL REFERENCES accounts(id),
+      resource INTEGER REFERENCES resources(id),
+      service INTEGER REFERENCES services(id),
+      region INTEGER REFERENCES regions(id),
+      billing_currency TEXT NOT NULL,
+      provider TEXT NOT NULL,
+      charge_category TEXT NOT NULL,
+      line_type TEXT,                     -- x_line_item_type
+      lines INTEGER NOT NULL,
+      billed_cost INTEGER NOT NULL,
+      effective_cost INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX line_groups_by_period ON line_groups(billing_period, import_id);
+
     -- The months whose results are current: evaluated with the policy of this fingerprint and
     -- the month's newest import. Evaluating a month deletes the rows of the months after it,
     -- whose first-seen months depend on it.

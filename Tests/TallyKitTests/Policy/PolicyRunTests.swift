@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import TallyKit
@@ -219,5 +220,41 @@ import Testing
     #expect(stats.groups == 12)
     // Tag sets: Team/env/cc, team=Pay, owner-team, Paymnts, {} (A), {} (B), conflict, cc-12.
     #expect(stats.tagGroups == 8)
+  }
+
+  /// Imports made before `line_groups` existed have their groups recorded when a month is
+  /// first evaluated: the results are the same either way.
+  @Test func groupsMissingFromAnOlderImportAreRecordedOnDemand() throws {
+    let prepared = try Prepared()
+    defer { withExtendedLifetime(prepared) {} }
+    let (store, configuration) = (prepared.store, prepared.configuration)
+    _ = try PolicyRun(configuration: configuration).evaluate(Self.october, on: store)
+    let recorded = try store.complianceRows(in: Self.october, currency: "USD")
+    try store.connection.execute("DELETE FROM line_groups")
+    _ = try PolicyRun(configuration: configuration).evaluate(Self.october, on: store)
+    #expect(try store.complianceRows(in: Self.october, currency: "USD") == recorded)
+    #expect(try store.connection.scalarInt64("SELECT count(*) FROM line_groups") == 13)
+  }
+
+  /// A newer delivery of the same source and month replaces the older one's lines, and with
+  /// them its groups: only the newer lines are judged.
+  @Test func aSupersededDeliveryIsNoLongerJudged() throws {
+    let directory = try TemporaryDirectory()
+    let store = try Store(path: directory.file("t.sqlite"))
+    let importer = Importer(store: store, sourceName: "focus-test")
+    _ = try importer.importDelivery(at: TestPaths.fixture("policy/month.csv"))
+    // The newer delivery keeps the header and the first October line (i-001, 100 billed).
+    let lines = try String(contentsOfFile: TestPaths.fixture("policy/month.csv"), encoding: .utf8)
+      .split(separator: "\n")
+    let newer = directory.file("newer.csv")
+    try (lines[0...2].joined(separator: "\n") + "\n").write(
+      toFile: newer, atomically: true, encoding: .utf8)
+    _ = try importer.importDelivery(at: newer)
+    let configuration = try Configuration.load(from: TestPaths.fixture("policy/tally.yaml"))
+    try PolicyRun(configuration: configuration).refresh(through: Self.october, on: store)
+    let overall = try Self.row(try store.complianceRows(in: Self.october, currency: "USD"))
+    #expect(overall.lines == 1)
+    #expect(overall.compliant.billed == Self.usd(100))
+    #expect(overall.noncompliant.billed == .zero)
   }
 }
