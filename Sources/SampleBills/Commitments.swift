@@ -57,7 +57,7 @@ struct Commitments {
         arn: "arn:aws:savingsplans::\(payer):savingsplan/\(uuid(&lasting))",
         offeringType: "ComputeSavingsPlans", paymentOption: "No Upfront", purchaseTerm: "1yr",
         region: "", instanceFamily: "", start: "2026-03-01T00:00:00.000Z",
-        end: "2027-03-01T00:00:00.000Z", recurringHourly: 600_000_000 * planScale,
+        end: "2027-03-01T00:00:00.000Z", recurringHourly: 400_000_000 * planScale,
         amortizedHourly: 0,
         discountPercent: 28,
         feeProduct: catalog.charge(

@@ -13,7 +13,7 @@ public struct GeneratedBill: Sendable {
 }
 
 /// One month of a legacy AWS Cost and Usage Report at daily granularity, as the sample bills
-/// carry it: about 1,500 to 2,500 lines and 86 `category/Name` columns for five accounts.
+/// carry it: about 1,400 to 1,900 lines and 87 `category/Name` columns for five accounts.
 ///
 /// The output is a pure function of `month` and `seed`. What the generator guarantees, in
 /// integer nanos (10⁻⁹ USD) and so exactly:

@@ -56,7 +56,7 @@ enum SampleCatalog {
     // payments: mostly `team=payments`, with the variants a real estate accumulates.
     let paymentsProd = tags(
       team: "payments", costCenter: "CC-1001", env: "prod", createdBy: terraform)
-    let paymentsApi = instance(payments, "m5.xlarge", east, .always, paymentsProd, volumeGB: 200)
+    let paymentsApi = instance(payments, "m5.xlarge", east, .always, paymentsProd)
     instance(
       payments, "m5.xlarge", east, .always, paymentsProd, volumeGB: 200, volumeTags: .untagged)
     instance(
@@ -84,14 +84,14 @@ enum SampleCatalog {
       search, "r5.large", west, .launched(october, day: 2, hour: 10),
       tags(capitalTeam: "search", costCenter: "CC-2002", env: "prod"))
     instance(
-      search, "m5.xlarge", east,
-      .always, tags(team: "search", capitalTeam: "Search", costCenter: "CC-2002", env: "prod"))
+      search, "m5.xlarge", east, .weekdays,
+      tags(team: "search", capitalTeam: "Search", costCenter: "CC-2002", env: "prod"))
     instance(search, "m5.xlarge", east, .weekdays, .untagged)
-    instance(search, "c5.2xlarge", west, .always, searchProd, volumeGB: 300)
+    instance(search, "c5.2xlarge", west, .always, searchProd)
 
     // data
     let dataProd = tags(team: "data-eng", costCenter: "CC-3003", env: "prod", createdBy: terraform)
-    let dataWorker = instance(data, "c5.2xlarge", west, .always, dataProd)
+    let dataWorker = instance(data, "c5.2xlarge", west, .weekdays, dataProd)
     instance(data, "c5.2xlarge", west, .batch, tags(team: "data-eng", env: "prd"))
     instance(
       data, "m5.2xlarge", east, .launched(october, day: 12, hour: 15),

@@ -10,11 +10,12 @@ struct Tally: ParsableCommand {
     abstract: "Cloud spend and tagging: import bills, check tags, allocate every cent to a team.",
     discussion: """
       Exit codes: 0 ok; 1 a check failed its threshold; 2 usage or configuration error;
-      3 input error (a file could not be imported); 4 internal error.
+      3 input error (a file could not be imported); 4 internal error; 5 another nightly run
+      holds the database's lock.
       """,
     subcommands: [
       ImportCommand.self, SummaryCommand.self, CheckCommand.self, ConfigCommand.self,
-      DemoCommand.self,
+      NightlyCommand.self, RunsCommand.self, BackupCommand.self, DemoCommand.self,
     ])
 
   @OptionGroup var global: GlobalOptions
@@ -79,12 +80,14 @@ enum ExitStatus {
   static let usage: Int32 = 2
   static let input: Int32 = 3
   static let internalError: Int32 = 4
+  static let busy: Int32 = 5
 
   /// The exit code for an error that ended a command.
   static func code(for error: any Error) -> Int32 {
     switch error {
     case is InputError: input
     case is ValidationError, is ConfigurationError, is CheckError: usage
+    case is RunLock.Busy: busy
     default: internalError
     }
   }

@@ -119,7 +119,7 @@ struct ComplianceTally {
     firstSeen: (resources: [Int64: BillingMonth], unidentified: [PairKey: BillingMonth])
   ) throws(MoneyError) -> PolicyResults {
     var sums: [SumKey: Sums] = [:]
-    var resourceBits: [ResourceKey: Bits] = [:]
+    var resourceBits: [ResourceEntryKey: Bits] = [:]
     resourceBits.reserveCapacity(groups.count)
     var offenders: [OffenderKey: Offender] = [:]
     var findingResources: Set<FindingResource> = []
@@ -134,7 +134,7 @@ struct ComplianceTally {
       ].add(lines: groups.lines[group], groups.billed[group], groups.effective[group])
       if key.resource != 0 {
         resourceBits[
-          ResourceKey(
+          ResourceEntryKey(
             currency: key.currency, resource: key.resource, team: teamIDs[verdict],
             account: key.account, service: key.service),
           default: Bits()
@@ -164,7 +164,7 @@ struct ComplianceTally {
 
   // MARK: Compliance
 
-  private func complianceRows(sums: [SumKey: Sums], resourceBits: [ResourceKey: Bits])
+  private func complianceRows(sums: [SumKey: Sums], resourceBits: [ResourceEntryKey: Bits])
     throws(MoneyError) -> [ComplianceRow]
   {
     var slices = Slices(keyCount: keys.count)
@@ -474,7 +474,7 @@ private struct SumKey: Hashable {
   var service: Int64
 }
 
-private struct ResourceKey: Hashable {
+private struct ResourceEntryKey: Hashable {
   var currency: Int32
   var resource: Int64
   var team: Int64

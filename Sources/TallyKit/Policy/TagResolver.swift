@@ -56,16 +56,6 @@ public struct TagResolver {
   }
 }
 
-/// Where a resolved tag came from.
-public enum TagSource: String, Sendable, CaseIterable {
-  /// The line's own tags in the bill.
-  case bill
-  /// The resource's tags in an inventory, for a key the bill lacks.
-  case inventory
-  /// The usage account's default tags (`policy.account_defaults`), for a key still missing.
-  case accountDefault = "account_default"
-}
-
 extension TagStatus {
   /// `valid`, `invalid` or `conflict`, as stored.
   var storedName: String {

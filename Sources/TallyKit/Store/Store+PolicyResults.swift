@@ -195,17 +195,6 @@ struct PolicyRunRecord: Equatable {
 }
 
 extension Store {
-  /// The months that have lines, oldest first.
-  public func monthsWithData() throws(SQLiteError) -> [BillingMonth] {
-    let statement = try connection.prepare(
-      "SELECT DISTINCT billing_period FROM import_totals ORDER BY billing_period")
-    var months: [BillingMonth] = []
-    while try statement.step() {
-      if let month = BillingMonth(statement.text(at: 0)) { months.append(month) }
-    }
-    return months
-  }
-
   /// The newest import that delivered lines of `month` (0 when none).
   func lastImport(of month: BillingMonth) throws(SQLiteError) -> Int64 {
     let statement = try connection.prepare(
@@ -360,6 +349,34 @@ extension Store {
     record.bind(Int64(counts.tagGroups), at: 5)
     record.bind(Int64(counts.evaluations), at: 6)
     try record.run()
+  }
+
+  /// Every month's stored compliance over every key, per currency, oldest month first.
+  public func overallCompliance() throws(SQLiteError) -> [(
+    month: BillingMonth, compliance: ComplianceRow
+  )] {
+    let statement = try connection.prepare(
+      """
+      SELECT billing_period, billing_currency, lines, compliant_billed, compliant_effective,
+        noncompliant_billed, noncompliant_effective
+      FROM policy_compliance WHERE dimension = 'overall' AND key = ''
+      ORDER BY billing_period, billing_currency
+      """)
+    var rows: [(month: BillingMonth, compliance: ComplianceRow)] = []
+    while try statement.step() {
+      guard let month = BillingMonth(statement.text(at: 0)) else { continue }
+      var row = ComplianceRow(
+        currency: statement.text(at: 1), dimension: .overall, name: "", key: "")
+      row.lines = Int(statement.int64(at: 2))
+      row.compliant = CostPair(
+        billed: Money(nanos: statement.int64(at: 3)),
+        effective: Money(nanos: statement.int64(at: 4)))
+      row.noncompliant = CostPair(
+        billed: Money(nanos: statement.int64(at: 5)),
+        effective: Money(nanos: statement.int64(at: 6)))
+      rows.append((month, row))
+    }
+    return rows
   }
 
   /// The currencies of a month's stored compliance, with their line counts, most lines first.

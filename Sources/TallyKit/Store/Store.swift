@@ -49,6 +49,7 @@ public final class Store {
       try connection.transaction {
         for step in version..<Schema.currentVersion {
           try connection.execute(Schema.migrations[step])
+          if step + 1 == Schema.resourceKeyVersion { try fillResourceKeys() }
           try connection.execute("PRAGMA user_version = \(step + 1)")
         }
       }
@@ -59,8 +60,37 @@ public final class Store {
     }
   }
 
+  /// Computes the canonical key of every resource stored without one (those imported before
+  /// schema version 2).
+  private func fillResourceKeys() throws(SQLiteError) {
+    let select = try connection.prepare(
+      "SELECT id, provider, resource_id FROM resources WHERE resource_key IS NULL")
+    var keys: [(Int64, String)] = []
+    while try select.step() {
+      keys.append(
+        (
+          select.int64(at: 0),
+          ResourceKey.canonical(provider: select.text(at: 1), resourceID: select.text(at: 2))
+        ))
+    }
+    let update = try connection.prepare("UPDATE resources SET resource_key = ? WHERE id = ?")
+    for (id, key) in keys {
+      update.bind(key, at: 1)
+      update.bind(id, at: 2)
+      try update.run()
+    }
+  }
+
   /// Runs `body` in one write transaction: all of it is stored, or none of it.
   public func transaction<T>(_ body: () throws -> T) throws -> T {
     try connection.transaction(body)
+  }
+}
+
+extension Store {
+  /// Writes a consistent copy of the whole database to `path` (SQLite's online backup), safe
+  /// while a nightly run writes: the copy holds the last committed state.
+  public func backup(to path: String) throws(SQLiteError) {
+    try connection.backup(to: path)
   }
 }

@@ -13,21 +13,25 @@ enum TestPaths {
     repository.appendingPathComponent("Tests/TallyKitTests/Fixtures/\(relative)").path
   }
 
-  /// A file under the workplace's shared samples: `shared/samples` beside the repository, or
-  /// beside a folder above it (a git worktree sits one level deeper than the main checkout).
-  /// A missing samples folder fails the test that needs it rather than skipping it.
-  static func sample(_ relative: String) throws -> String {
+  /// The workplace's shared samples: `shared/samples` beside the repository, or beside one of
+  /// its parent folders (a git worktree sits one level deeper than the main checkout).
+  static let samples: URL? = {
     var folder = repository.deletingLastPathComponent()
-    for _ in 0..<3 {
-      let path = folder.appendingPathComponent("shared/samples/\(relative)").path
-      if FileManager.default.fileExists(atPath: path) { return path }
-      folder = folder.deletingLastPathComponent()
+    while folder.path != "/" {
+      let candidate = folder.appendingPathComponent("shared/samples")
+      if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+      folder.deleteLastPathComponent()
     }
-    let path = repository.deletingLastPathComponent()
-      .appendingPathComponent("shared/samples/\(relative)").path
-    try #require(
-      FileManager.default.fileExists(atPath: path),
-      "shared/samples must sit beside the repository (looked for \(path))")
+    return nil
+  }()
+
+  /// A file under the shared samples. A missing samples folder fails the test that needs it
+  /// rather than skipping it.
+  static func sample(_ relative: String) throws -> String {
+    let folder = try #require(
+      samples, "shared/samples must sit beside the repository or one of its parent folders")
+    let path = folder.appendingPathComponent(relative).path
+    try #require(FileManager.default.fileExists(atPath: path), "no sample at \(path)")
     return path
   }
 }
@@ -67,6 +71,13 @@ enum IndependentCSV {
       }
       return row
     }
+  }
+
+  /// The header row of a CSV file (a BOM is dropped).
+  static func header(_ path: String) throws -> [String]? {
+    var text = try String(decoding: contents(path), as: UTF8.self)
+    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+    return split(text).first
   }
 
   private static func contents(_ path: String) throws -> Data {
