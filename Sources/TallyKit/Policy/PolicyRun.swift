@@ -34,7 +34,8 @@ public struct PolicyRun {
   }
 
   /// Evaluates, oldest first, every month up to `month` whose stored results are not current:
-  /// never evaluated, evaluated under another policy, or imported again since. Once a month is
+  /// never evaluated, evaluated under another policy, imported again since, or evaluated
+  /// before the newest inventory snapshot. Once a month is
   /// evaluated, the months after it are too (their first-seen months depend on it).
   ///
   /// - Parameter force: Evaluate every month up to `month` again.
@@ -44,13 +45,16 @@ public struct PolicyRun {
     throws -> [PolicyRunStats]
   {
     let runs = try store.policyRuns()
+    let lastInventory = try store.lastInventorySnapshot()
     var redo = force
     var stats: [PolicyRunStats] = []
     for candidate in try store.monthsWithData() where candidate <= month {
       if !redo {
         let lastImport = try store.lastImport(of: candidate)
         let run = runs[candidate]
-        redo = run?.fingerprint != fingerprint || run?.lastImport != lastImport
+        redo =
+          run?.fingerprint != fingerprint || run?.lastImport != lastImport
+          || run?.lastInventory != lastInventory
       }
       if redo { stats.append(try evaluate(candidate, on: store)) }
     }
@@ -65,18 +69,42 @@ public struct PolicyRun {
     let groups = try store.lineGroups(in: month, fields: inputs.fields)
     let names = try Names(store: store, groups: groups, inputs: inputs)
 
-    // Resolve the tags of each tag set and account once.
-    var tagGroupIndex: [TagGroupKey: Int] = [:]
+    // Resolve the tags of each tag set and account once: these are the month's
+    // `tag_resolutions`. A resource whose inventory has tags gets its own resolution, with
+    // the inventory's tags for the keys the bill lacks (one per distinct inventory tag set).
+    let inventory =
+      policy.inventoryFillsGaps ? try store.inventoryTagSets(ofResourcesIn: month) : [:]
+    var resolutionIndex: [ResolutionKey: Int] = [:]
     var tagGroups: [TagGroup] = []
-    for key in groups.keys
-    where tagGroupIndex[TagGroupKey(tagSet: key.tagSet, account: key.account)] == nil {
-      tagGroupIndex[TagGroupKey(tagSet: key.tagSet, account: key.account)] = tagGroups.count
-      tagGroups.append(
-        TagGroup(tagSet: key.tagSet, account: key.account, accountID: names.account(key.account)))
+    for key in groups.keys {
+      let base = ResolutionKey(tagSet: key.tagSet, account: key.account, inventoryTagSet: 0)
+      if resolutionIndex[base] == nil {
+        resolutionIndex[base] = tagGroups.count
+        tagGroups.append(
+          TagGroup(tagSet: key.tagSet, account: key.account, accountID: names.account(key.account)))
+      }
     }
     let raw = try store.rawTags(ofGroupsIn: month)
-    let resolutions = tagGroups.map { group in
+    var resolutions = tagGroups.map { group in
       (group: group, tags: resolver.resolve(raw[group.tagSet] ?? [], accountID: group.accountID))
+    }
+    let storedResolutions = resolutions.count
+    let inventoryRaw = try store.rawTags(ofTagSets: Set(inventory.values))
+    for key in groups.keys {
+      guard let listed = inventory[key.resource] else { continue }
+      let withInventory = ResolutionKey(
+        tagSet: key.tagSet, account: key.account, inventoryTagSet: listed)
+      guard resolutionIndex[withInventory] == nil else { continue }
+      resolutionIndex[withInventory] = resolutions.count
+      let group = TagGroup(
+        tagSet: key.tagSet, account: key.account, accountID: names.account(key.account))
+      resolutions.append(
+        (
+          group,
+          resolver.resolve(
+            raw[key.tagSet] ?? [], inventory: inventoryRaw[listed] ?? [],
+            accountID: group.accountID)
+        ))
     }
 
     // Judge each distinct combination of what the conditions read once.
@@ -85,13 +113,17 @@ public struct PolicyRun {
     var verdictOf: [Int] = []
     verdictOf.reserveCapacity(groups.count)
     for key in groups.keys {
-      let tagGroup = tagGroupIndex[TagGroupKey(tagSet: key.tagSet, account: key.account)] ?? 0
-      let evaluationKey = EvaluationKey(key, tagGroup: tagGroup, inputs: inputs, names: names)
+      let resolution =
+        resolutionIndex[
+          ResolutionKey(
+            tagSet: key.tagSet, account: key.account, inventoryTagSet: inventory[key.resource] ?? 0)
+        ] ?? 0
+      let evaluationKey = EvaluationKey(key, tagGroup: resolution, inputs: inputs, names: names)
       if let known = memo[evaluationKey] {
         verdictOf.append(known)
         continue
       }
-      let resolved = resolutions[tagGroup].tags
+      let resolved = resolutions[resolution].tags
       let verdict = evaluator.evaluate(
         names.attributes(of: key, texts: groups.texts, inputs: inputs), resolved: resolved)
       memo[evaluationKey] = verdicts.count
@@ -105,12 +137,14 @@ public struct PolicyRun {
     let results = try tally.results(
       groups: groups, verdictOf: verdictOf, month: month,
       firstSeen: try store.firstNoncompliantMonths(before: month))
-    let run = PolicyRunRecord(fingerprint: fingerprint, lastImport: try store.lastImport(of: month))
+    let run = PolicyRunRecord(
+      fingerprint: fingerprint, lastImport: try store.lastImport(of: month),
+      lastInventory: try store.lastInventorySnapshot())
     var stats = PolicyRunStats(
       month: month, lines: groups.lines.reduce(0, +), groups: groups.count,
       tagGroups: tagGroups.count, evaluations: verdicts.count)
     try store.transaction {
-      try store.replaceTagResolutions(in: month, resolutions)
+      try store.replaceTagResolutions(in: month, Array(resolutions[..<storedResolutions]))
       try store.replacePolicyResults(
         in: month, results, run: run,
         counts: (stats.lines, stats.tagGroups, stats.evaluations))
@@ -187,7 +221,15 @@ private struct Names {
   }
 }
 
-/// What decides a group's verdict: its tag group and the attributes the policy reads.
+/// A resolution: a tag set on lines of an account, with the inventory tag set of the lines'
+/// resource (0 for none, or when inventories do not fill gaps).
+private struct ResolutionKey: Hashable {
+  var tagSet: Int64
+  var account: Int64
+  var inventoryTagSet: Int64
+}
+
+/// What decides a group's verdict: its resolution and the attributes the policy reads.
 private struct EvaluationKey: Hashable {
   var tagGroup: Int
   var service: Int64 = 0

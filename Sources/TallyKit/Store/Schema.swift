@@ -333,13 +333,14 @@ enum Schema {
     ) STRICT;
     CREATE INDEX line_groups_by_period ON line_groups(billing_period, import_id);
 
-    -- The months whose results are current: evaluated with the policy of this fingerprint and
-    -- the month's newest import. Evaluating a month deletes the rows of the months after it,
+    -- The months whose results are current: evaluated with the policy of this fingerprint, the
+    -- month's newest import and the newest inventory snapshot. Evaluating a month deletes the rows of the months after it,
     -- whose first-seen months depend on it.
     CREATE TABLE policy_runs (
       billing_period TEXT PRIMARY KEY,
       fingerprint TEXT NOT NULL,          -- SHA-256 of the policy settings evaluated
       last_import INTEGER NOT NULL,       -- the month's newest import at the time
+      last_inventory INTEGER NOT NULL,    -- the newest inventory snapshot at the time
       lines INTEGER NOT NULL,
       tag_groups INTEGER NOT NULL,        -- distinct tag set and account pairs
       evaluations INTEGER NOT NULL        -- distinct groups judged

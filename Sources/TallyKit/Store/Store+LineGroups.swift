@@ -224,6 +224,23 @@ extension Store {
     return result
   }
 
+  /// The raw key/value pairs of the given tag sets, by tag set id, keys in order.
+  func rawTags(ofTagSets ids: some Sequence<Int64>) throws(SQLiteError) -> [Int64: [(
+    key: String, value: String
+  )]] {
+    let statement = try connection.prepare(
+      "SELECT raw_key, raw_value FROM tag_set_items WHERE tag_set_id = ? ORDER BY raw_key")
+    var result: [Int64: [(key: String, value: String)]] = [:]
+    for id in ids {
+      statement.bind(id, at: 1)
+      var pairs: [(key: String, value: String)] = []
+      while try statement.step() { pairs.append((statement.text(at: 0), statement.text(at: 1))) }
+      statement.reset()
+      result[id] = pairs
+    }
+    return result
+  }
+
   /// The text of every row of a small dimension table (`accounts.account_id`,
   /// `services.name`, `regions.name`), by row id.
   func dimensionNames(_ table: DimensionTable) throws(SQLiteError) -> [Int64: String] {

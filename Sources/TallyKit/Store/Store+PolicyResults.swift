@@ -192,9 +192,32 @@ struct PolicyResults {
 struct PolicyRunRecord: Equatable {
   var fingerprint: String
   var lastImport: Int64
+  var lastInventory: Int64
 }
 
 extension Store {
+  /// The newest inventory snapshot imported (0 when none).
+  func lastInventorySnapshot() throws(SQLiteError) -> Int64 {
+    try connection.scalarInt64("SELECT coalesce(max(id), 0) FROM inventory_snapshots") ?? 0
+  }
+
+  /// The inventory tag set of each resource of a month's line groups that an inventory lists:
+  /// from the newest snapshot that lists it, matched by resource key (`ResourceKey`).
+  func inventoryTagSets(ofResourcesIn month: BillingMonth) throws(SQLiteError) -> [Int64: Int64] {
+    let statement = try connection.prepare(
+      """
+      SELECT r.id, i.tag_set FROM resources r JOIN inventory_resources i
+        ON i.resource_key = r.resource_key
+      WHERE r.id IN (SELECT resource FROM line_groups WHERE billing_period = ?)
+        AND i.snapshot_id = (
+          SELECT max(n.snapshot_id) FROM inventory_resources n WHERE n.resource_key = r.resource_key)
+      """)
+    statement.bind(month.description, at: 1)
+    var result: [Int64: Int64] = [:]
+    while try statement.step() { result[statement.int64(at: 0)] = statement.int64(at: 1) }
+    return result
+  }
+
   /// The newest import that delivered lines of `month` (0 when none).
   func lastImport(of month: BillingMonth) throws(SQLiteError) -> Int64 {
     let statement = try connection.prepare(
@@ -206,12 +229,13 @@ extension Store {
   /// Every month's evaluation record.
   func policyRuns() throws(SQLiteError) -> [BillingMonth: PolicyRunRecord] {
     let statement = try connection.prepare(
-      "SELECT billing_period, fingerprint, last_import FROM policy_runs")
+      "SELECT billing_period, fingerprint, last_import, last_inventory FROM policy_runs")
     var runs: [BillingMonth: PolicyRunRecord] = [:]
     while try statement.step() {
       guard let month = BillingMonth(statement.text(at: 0)) else { continue }
       runs[month] = PolicyRunRecord(
-        fingerprint: statement.text(at: 1), lastImport: statement.int64(at: 2))
+        fingerprint: statement.text(at: 1), lastImport: statement.int64(at: 2),
+        lastInventory: statement.int64(at: 3))
     }
     return runs
   }
@@ -339,15 +363,16 @@ extension Store {
     try stale.run()
     let record = try connection.prepare(
       """
-      INSERT INTO policy_runs (billing_period, fingerprint, last_import, lines, tag_groups,
-        evaluations) VALUES (?,?,?,?,?,?)
+      INSERT INTO policy_runs (billing_period, fingerprint, last_import, last_inventory, lines,
+        tag_groups, evaluations) VALUES (?,?,?,?,?,?,?)
       """)
     record.bind(period, at: 1)
     record.bind(run.fingerprint, at: 2)
     record.bind(run.lastImport, at: 3)
-    record.bind(Int64(counts.lines), at: 4)
-    record.bind(Int64(counts.tagGroups), at: 5)
-    record.bind(Int64(counts.evaluations), at: 6)
+    record.bind(run.lastInventory, at: 4)
+    record.bind(Int64(counts.lines), at: 5)
+    record.bind(Int64(counts.tagGroups), at: 6)
+    record.bind(Int64(counts.evaluations), at: 7)
     try record.run()
   }
 

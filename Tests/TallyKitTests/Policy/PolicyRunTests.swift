@@ -257,4 +257,44 @@ import Testing
     #expect(overall.compliant.billed == Self.usd(100))
     #expect(overall.noncompliant.billed == .zero)
   }
+
+  /// `policy/inventory.csv` lists i-005 (never tagged in the bill) with Team=payments and
+  /// env=prod, bucket-logs (untagged in the bill) with team=data, and i-001 with team=search,
+  /// which its bill tag Team=payments overrides. So L6 (20) and L7 (10) become compliant thanks
+  /// to the inventory: compliant 258 + 30, non-compliant 133 − 30.
+  @Test func aResourceUntaggedInTheBillButTaggedInTheInventory() throws {
+    let prepared = try Prepared()
+    defer { withExtendedLifetime(prepared) {} }
+    let (store, configuration) = (prepared.store, prepared.configuration)
+    try PolicyRun(configuration: configuration).refresh(through: Self.october, on: store)
+    _ = try Importer(store: store).importDelivery(at: TestPaths.fixture("policy/inventory.csv"))
+    // The new snapshot makes the stored results stale: both months are evaluated again.
+    let again = try PolicyRun(configuration: configuration).refresh(
+      through: Self.october, on: store)
+    #expect(again.count == 2)
+    let rows = try store.complianceRows(in: Self.october, currency: "USD")
+    let overall = try Self.row(rows)
+    #expect(overall.compliant.billed == Self.usd(288))
+    #expect(overall.noncompliant.billed == Self.usd(103))
+    #expect(overall.inventory.billed == Self.usd(30))
+    #expect(overall.inherited.billed == Self.usd(8))
+    #expect(try Self.row(rows, .team, "payments").compliant.billed == Self.usd(270))
+    #expect(try Self.row(rows, .team, "data").compliant.billed == Self.usd(18))
+    let offenders = try store.noncompliantResources(
+      in: Self.october, currency: "USD", basis: .billed, limit: nil)
+    #expect(!offenders.contains { $0.resourceID == "i-005" || $0.resourceID == "bucket-logs" })
+    // tag_resolutions keeps its meaning (per tag set and account, bill and account defaults):
+    // the inventory's tags do not appear there.
+    #expect(
+      try store.tagResolutions(in: Self.october).values.joined().allSatisfy {
+        $0.source != TagSource.inventory.rawValue
+      })
+
+    var ignoring = configuration
+    ignoring.policy.inventoryFillsGaps = false
+    try PolicyRun(configuration: ignoring).refresh(through: Self.october, on: store)
+    let without = try Self.row(try store.complianceRows(in: Self.october, currency: "USD"))
+    #expect(without.compliant.billed == Self.usd(258))
+    #expect(without.inventory.billed == .zero)
+  }
 }
