@@ -14,8 +14,14 @@ struct Tally: ParsableCommand {
       holds the database's lock.
       """,
     subcommands: [
+<<<<<<< HEAD
       ImportCommand.self, SummaryCommand.self, NightlyCommand.self, RunsCommand.self,
       BackupCommand.self, DemoCommand.self, ReportCommand.self,
+=======
+      ImportCommand.self, SummaryCommand.self, CheckCommand.self, ConfigCommand.self,
+      AllocateCommand.self, TeamsCommand.self, TeamCommand.self, ExplainCommand.self,
+      NightlyCommand.self, RunsCommand.self, BackupCommand.self, DemoCommand.self,
+>>>>>>> main
     ])
 
   @OptionGroup var global: GlobalOptions
@@ -86,7 +92,8 @@ enum ExitStatus {
   static func code(for error: any Error) -> Int32 {
     switch error {
     case is InputError: input
-    case is ValidationError, is ConfigurationError: usage
+    case is ValidationError, is ConfigurationError, is CheckError: usage
+    case let error as AllocationError: error.isUsageError ? usage : internalError
     case is RunLock.Busy: busy
     default: internalError
     }
@@ -104,3 +111,10 @@ func printError(_ text: String) {
 }
 
 extension OutputFormat: ExpressibleByArgument {}
+
+extension CostBasis: ExpressibleByArgument {}
+
+extension BillingMonth: ExpressibleByArgument {
+  /// Reads `YYYY-MM`.
+  public init?(argument: String) { self.init(argument) }
+}

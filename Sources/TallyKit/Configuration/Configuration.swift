@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Yams
 
@@ -19,6 +20,9 @@ public struct Configuration: Sendable {
   public var commitments = CommitmentsConfiguration()
   /// Report output.
   public var reports = ReportsConfiguration()
+  /// A digest of the `policy` and `allocation` sections as written (comments and layout
+  /// aside): stored allocation results record it, so a changed config shows them stale.
+  public var allocationFingerprint = Configuration.digest("")
 
   /// The defaults: no sources, no policy rules, allocation by `team`.
   public init() {}
@@ -27,7 +31,7 @@ public struct Configuration: Sendable {
     "version", "database", "sources", "policy", "allocation", "commitments", "reports",
   ]
 
-  /// Reads and checks a configuration file.
+  /// Reads and checks a configuration file, and the AWS tag policies it names.
   public static func load(from path: String) throws(ConfigurationError) -> Configuration {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw ConfigurationError("cannot read the configuration file (does it exist?)", file: path)
@@ -35,10 +39,12 @@ public struct Configuration: Sendable {
     var configuration = try Configuration(yaml: String(decoding: data, as: UTF8.self), file: path)
     let folder = (path as NSString).deletingLastPathComponent
     if !folder.isEmpty { configuration.resolvePaths(relativeTo: folder) }
+    try configuration.policy.includeAWSTagPolicies()
     return configuration
   }
 
-  /// Parses configuration text; `file` names it in errors. Paths are left as written.
+  /// Parses configuration text; `file` names it in errors. Paths are left as written, and AWS
+  /// tag policies are not read yet (``PolicyConfiguration/includeAWSTagPolicies()`` does).
   public init(yaml: String, file: String) throws(ConfigurationError) {
     self.file = file
     let root: Node?
@@ -67,6 +73,32 @@ public struct Configuration: Sendable {
       self.commitments = try CommitmentsConfiguration(commitments)
     }
     if let reports = mapping["reports"] { self.reports = try ReportsConfiguration(reports) }
+    try checkAllocationTeams(file: file)
+    var sections = ""
+    for key in ["policy", "allocation"] {
+      guard let node = mapping[key]?.node else { continue }
+      sections += "\(key):\n" + ((try? Yams.serialize(node: node)) ?? "")
+    }
+    allocationFingerprint = Configuration.digest(sections)
+  }
+
+  /// When the policy closes the list of teams (`values` of the `by` key), the teams the
+  /// allocation section names must be on it.
+  private func checkAllocationTeams(file: String) throws(ConfigurationError) {
+    guard let rule = policy.tags.first(where: { $0.key == allocation.by }),
+      let allowed = rule.values
+    else { return }
+    for (team, line) in allocation.staticTeams where !allowed.contains(team) {
+      let hint = closest(to: team, in: allowed).map { "; did you mean \"\($0)\"?" } ?? ""
+      throw ConfigurationError(
+        "allocation: \"\(team)\" is not among the teams of policy key \"\(rule.key)\"\(hint)",
+        file: file, line: line)
+    }
+  }
+
+  /// SHA-256 of `text`, hex.
+  static func digest(_ text: String) -> String {
+    hex(SHA256.hash(data: Data(text.utf8)))
   }
 
   /// Makes relative paths in the file relative to `folder`.
@@ -80,7 +112,7 @@ public struct Configuration: Sendable {
       source.paths = source.paths.map(resolved)
       return source
     }
-    policy.awsTagPolicy = policy.awsTagPolicy.map(resolved)
+    policy.awsTagPolicies = policy.awsTagPolicies.map { $0.map(resolved) }
     reports.out = resolved(reports.out)
   }
 }
