@@ -14,14 +14,10 @@ struct Tally: ParsableCommand {
       holds the database's lock.
       """,
     subcommands: [
-<<<<<<< HEAD
-      ImportCommand.self, SummaryCommand.self, NightlyCommand.self, RunsCommand.self,
-      BackupCommand.self, DemoCommand.self, ReportCommand.self,
-=======
       ImportCommand.self, SummaryCommand.self, CheckCommand.self, ConfigCommand.self,
       AllocateCommand.self, TeamsCommand.self, TeamCommand.self, ExplainCommand.self,
       NightlyCommand.self, RunsCommand.self, BackupCommand.self, DemoCommand.self,
->>>>>>> main
+      ReportCommand.self,
     ])
 
   @OptionGroup var global: GlobalOptions

@@ -150,6 +150,32 @@ import Testing
         .isSubset(of: ["t.sqlite", "t.sqlite-wal", "t.sqlite-shm"]))
   }
 
+  /// The allocation fixture (`allocation/two-months.csv`, worked out by hand in
+  /// `AllocationFixtureTests`): October's effective USD cost is 198.000000001 (direct 154,
+  /// support 30, tax 10, dns 1.000000001, 3 unallocated), payments' direct share 82.
+  @Test func allocationResultsReachThePageAndTheCSV() throws {
+    let directory = try TemporaryDirectory()
+    let store = try Store(path: directory.file("t.sqlite"))
+    _ = try Importer(store: store).importDelivery(
+      at: TestPaths.fixture("allocation/two-months.csv"))
+    let configuration = try Configuration.load(from: TestPaths.fixture("allocation/tally.yaml"))
+    _ = try Allocator(configuration: configuration).allocate(nil, all: false, in: store)
+    let root = directory.file("out")
+    try MonthReport(store: store, month: Self.month).publish(to: root)
+
+    let rows = try IndependentCSV.rows("\(root)/2026-10/allocation.csv")
+    let effectiveUSD = rows.filter { $0["basis"] == "effective" && $0["currency"] == "USD" }
+    #expect(effectiveUSD.reduce(0) { $0 + IndependentCSV.nanos($1["total"]) } == 198_000_000_001)
+    #expect(
+      effectiveUSD.first { $0["team"] == "payments" }.map { IndependentCSV.nanos($0["direct"]) }
+        == 82_000_000_000)
+    let monthUSD = try store.monthTotals().first { $0.month == Self.month && $0.currency == "USD" }
+    #expect(monthUSD?.totals.effective.nanos == 198_000_000_001)
+    let html = try String(contentsOfFile: "\(root)/2026-10/index.html", encoding: .utf8)
+    #expect(html.contains("Cost by team (USD)"))
+    #expect(html.contains("allocated + unallocated = bill, to the nano"))
+  }
+
   @Test func perDayNormalisationUsesCalendarDays() {
     // September has 30 days, October 31, February 2028 29 (a leap year).
     #expect(MonthReport.days(in: BillingMonth(year: 2026, month: 9)) == 30)

@@ -9,14 +9,17 @@ import Foundation
 public struct MonthReport {
   /// The month reported.
   public let month: BillingMonth
-  private let totals: [PeriodTotals]
+  let totals: [PeriodTotals]
   private let imports: [MonthImport]
+  /// The stored allocation of the month, nil when the month was never allocated.
+  let allocation: AllocationInputs?
 
   /// Reads the month's inputs from the store.
   public init(store: Store, month: BillingMonth) throws {
     self.month = month
     totals = try store.monthTotals()
     imports = try store.imports(contributingTo: month)
+    allocation = try AllocationInputs(store: store, month: month)
   }
 
   /// The latest month with cost lines; nil for an empty store.
@@ -26,11 +29,13 @@ public struct MonthReport {
 
   /// The files of the month's folder: paths relative to it, and their contents.
   public func files() throws -> [(path: String, contents: String)] {
-    [
+    var files = [
       ("imports.csv", importsTable.renderedAsCSV()),
       ("index.html", try indexPage().rendered()),
       ("month-totals.csv", try totalsTable().renderedAsCSV()),
     ]
+    if let allocation { files.insert(("allocation.csv", allocation.table.renderedAsCSV()), at: 0) }
+    return files
   }
 
   /// Writes the month's folder under `root` in full, swaps it into place as `root/YYYY-MM`,
@@ -127,12 +132,7 @@ public struct MonthReport {
       ],
       sections: [
         totalsSection,
-        .init(
-          id: "allocation", heading: "Cost by team, service and account",
-          text:
-            "Not available: no allocation results are stored for \(month), so cost by team, "
-            + "service and account, unallocated spend and the reconciliation of allocated plus "
-            + "unallocated cost with the bill are not shown. Nothing here is estimated."),
+        try allocationSection(),
         .init(
           id: "policy", heading: "Tag compliance",
           text:
