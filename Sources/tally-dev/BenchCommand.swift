@@ -49,7 +49,8 @@ struct BenchCommand: ParsableCommand {
     let manager = FileManager.default
     try manager.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
     let bill = try BenchFile.prepare(
-      directory: workDirectory, lines: lines, seed: seed, log: { message in
+      directory: workDirectory, lines: lines, seed: seed,
+      log: { message in
         if !json { print(message) }
       })
 
@@ -82,9 +83,9 @@ struct BenchCommand: ParsableCommand {
     }
     let failed = runs.filter { $0.failure != nil }
     for run in failed {
-      var stderr = FileHandle.standardError
-      print("\(run.tool) failed: \(run.failure ?? "")", to: &stderr)
-      for line in run.stderrTail { print("  \(line)", to: &stderr) }
+      var message = "\(run.tool) failed: \(run.failure ?? "")\n"
+      for line in run.stderrTail { message += "  \(line)\n" }
+      FileHandle.standardError.write(Data(message.utf8))
     }
     if !failed.isEmpty { throw ExitCode.failure }
   }
@@ -250,7 +251,8 @@ struct BenchReport {
       return Row(
         tool: run.tool, command: run.arguments, ok: run.failure == nil,
         status: run.failure ?? run.result.statusDescription, wallSeconds: wall,
-        rowsPerSecond: Double(bill.lines) / wall, megabytesPerSecond: Double(bill.bytes) / 1e6 / wall,
+        rowsPerSecond: Double(bill.lines) / wall,
+        megabytesPerSecond: Double(bill.bytes) / 1e6 / wall,
         peakRSSMegabytes: Double(run.result.peakResidentBytes) / 1_048_576)
     }
   }

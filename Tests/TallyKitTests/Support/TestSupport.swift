@@ -13,15 +13,21 @@ enum TestPaths {
     repository.appendingPathComponent("Tests/TallyKitTests/Fixtures/\(relative)").path
   }
 
-  /// A file under the workplace's shared samples (`../shared/samples` beside the repository).
-  /// A missing samples folder fails the test that needs it rather than skipping it.
+  /// A file under the workplace's shared samples: `shared/samples` beside the repository, or
+  /// beside a folder above it (a git worktree lives deeper than the main checkout). A missing
+  /// samples folder fails the test that needs it rather than skipping it.
   static func sample(_ relative: String) throws -> String {
-    let path = repository.deletingLastPathComponent()
-      .appendingPathComponent("shared/samples/\(relative)").path
+    var folder = repository.deletingLastPathComponent()
+    var candidates: [String] = []
+    while folder.path != "/" {
+      candidates.append(folder.appendingPathComponent("shared/samples/\(relative)").path)
+      folder = folder.deletingLastPathComponent()
+    }
+    let path = candidates.first { FileManager.default.fileExists(atPath: $0) }
     try #require(
-      FileManager.default.fileExists(atPath: path),
-      "shared/samples must sit beside the repository (looked for \(path))")
-    return path
+      path != nil,
+      "shared/samples must sit beside the repository (looked for \(candidates.first ?? relative))")
+    return path ?? relative
   }
 }
 
