@@ -6,7 +6,7 @@
 /// tables. Tags are rows of a tag set with the raw key kept exactly as the provider wrote it.
 enum Schema {
   /// Each entry migrates from version `index` to `index + 1`.
-  static let migrations: [String] = [version1, version2]
+  static let migrations: [String] = [version1, version2, version3]
 
   /// The version a fully migrated database has.
   static var currentVersion: Int { migrations.count }
@@ -169,5 +169,16 @@ enum Schema {
       raw_keys TEXT NOT NULL,             -- the raw keys folded in, as written, joined by U+001F
       PRIMARY KEY (billing_period, tag_set, account, key)
     ) STRICT, WITHOUT ROWID;
+    """
+
+  /// What the commitments stage needs to know about the commitment behind a line: its FOCUS
+  /// category (Spend: savings plans and spend-based CUDs; Usage: reservations and resource
+  /// CUDs), when it ends, and how it was bought, as the export writes them.
+  static let version3 = """
+    ALTER TABLE cost_lines ADD COLUMN commitment_discount_category TEXT;  -- Spend | Usage
+    ALTER TABLE cost_lines ADD COLUMN x_commitment_end INTEGER;   -- seconds since the epoch
+    ALTER TABLE cost_lines ADD COLUMN x_purchase_term TEXT;        -- e.g. 1yr, 3yr
+    ALTER TABLE cost_lines ADD COLUMN x_payment_option TEXT;       -- e.g. No Upfront
+    ALTER TABLE cost_lines ADD COLUMN x_offering_type TEXT;        -- e.g. ComputeSavingsPlans, standard
     """
 }

@@ -186,6 +186,16 @@ public struct Statement: ~Copyable {
     return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
   }
 
+  /// The UTF-8 bytes of `column` (from 0) as text, **borrowed from SQLite**: valid only until
+  /// the next step, reset or column call on this column. Empty for NULL. For per-row reading
+  /// loops that hash or compare text without building a `String`.
+  func textBytes(at column: Int32) -> UnsafeRawBufferPointer {
+    guard let text = sqlite3_column_text(handle, column) else {
+      return UnsafeRawBufferPointer(start: nil, count: 0)
+    }
+    return UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column)))
+  }
+
   /// The value of `column` (from 0) as text, or nil for NULL.
   public func optionalText(at column: Int32) -> String? {
     isNull(at: column) ? nil : text(at: column)
