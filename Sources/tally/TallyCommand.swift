@@ -12,7 +12,7 @@ struct Tally: ParsableCommand {
       Exit codes: 0 ok; 1 a check failed its threshold; 2 usage or configuration error;
       3 input error (a file could not be imported); 4 internal error.
       """,
-    subcommands: [ImportCommand.self, SummaryCommand.self, DemoCommand.self])
+    subcommands: [ImportCommand.self, SummaryCommand.self, RecommendCommand.self, DemoCommand.self])
 
   @OptionGroup var global: GlobalOptions
 
@@ -44,6 +44,19 @@ struct Tally: ParsableCommand {
 struct GlobalOptions: ParsableArguments {
   @Option(name: .long, help: "The SQLite database file.")
   var db: String = "tally.sqlite"
+
+  @Option(name: .long, help: "The configuration file (default: tally.yaml if it exists).")
+  var config: String?
+
+  /// The configuration: `--config`, else `tally.yaml` in the current directory if there is
+  /// one, else the built-in defaults.
+  func configuration() throws -> Configuration {
+    if let config { return try Configuration.load(from: config) }
+    if FileManager.default.fileExists(atPath: "tally.yaml") {
+      return try Configuration.load(from: "tally.yaml")
+    }
+    return Configuration()
+  }
 }
 
 /// The process exit codes of the command-line contract.
@@ -57,7 +70,7 @@ enum ExitStatus {
   static func code(for error: any Error) -> Int32 {
     switch error {
     case is InputError: input
-    case is ValidationError: usage
+    case is ValidationError, is ConfigurationError: usage
     default: internalError
     }
   }
