@@ -39,6 +39,9 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Print the results as JSON instead of a table.")
   var json = false
 
+  @Option(help: "import: time imports; recommend: time `tally recommend` (see RecommendBench).")
+  var mode = BenchMode.import
+
   func validate() throws {
     guard lines >= BenchCUR.minimumLines else {
       throw ValidationError("--lines must be at least \(BenchCUR.minimumLines)")
@@ -46,6 +49,12 @@ struct BenchCommand: ParsableCommand {
   }
 
   func run() throws {
+    if mode == .recommend {
+      try RecommendBench(
+        lines: lines, workDirectory: workDirectory, tally: tally, seed: seed, json: json
+      ).run()
+      return
+    }
     let manager = FileManager.default
     try manager.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
     let bill = try BenchFile.prepare(
@@ -156,14 +165,20 @@ struct BenchFile {
   /// Seconds spent generating it (0 when reused).
   var generationSeconds: Double
 
-  /// Reuses `directory/cur-bench.csv` if its sidecar matches, or generates it.
+  /// Reuses `directory/name` if its sidecar matches, or generates it (for `month`, when
+  /// given, instead of the generator's default month).
   static func prepare(
-    directory: String, lines: Int, seed: UInt64, log: (String) -> Void
+    directory: String, lines: Int, seed: UInt64, name: String = "cur-bench.csv",
+    month: BillingMonth? = nil, log: (String) -> Void
   ) throws -> BenchFile {
-    let path = (directory as NSString).appendingPathComponent("cur-bench.csv")
+    let path = (directory as NSString).appendingPathComponent(name)
     let sidecar = path + ".meta"
-    let columns = BenchCUR(lines: lines, seed: seed).columns.count
-    let identity = "lines=\(lines)\nseed=\(seed)\nformat=\(BenchCUR.formatVersion)\n"
+    var generator = BenchCUR(lines: lines, seed: seed)
+    if let month { generator.month = month }
+    let columns = generator.columns.count
+    let identity =
+      "lines=\(lines)\nseed=\(seed)\nformat=\(BenchCUR.formatVersion)\n"
+      + (month.map { "month=\($0)\n" } ?? "")
     let manager = FileManager.default
     if let recorded = try? String(contentsOfFile: sidecar, encoding: .utf8),
       recorded.hasPrefix(identity),
@@ -180,7 +195,7 @@ struct BenchFile {
     if manager.fileExists(atPath: sidecar) { try manager.removeItem(atPath: sidecar) }
     log("generating \(path) (\(lines) rows, seed \(seed))…")
     let start = ChildProcess.monotonicSeconds()
-    let summary = try BenchCUR(lines: lines, seed: seed).write(toFile: path)
+    let summary = try generator.write(toFile: path)
     let seconds = ChildProcess.monotonicSeconds() - start
     try (identity + "bytes=\(summary.byteCount)\n").write(
       toFile: sidecar, atomically: true, encoding: .utf8)
