@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TallyKit
 
 /// `tally recommend`
@@ -31,6 +32,9 @@ struct RecommendCommand: ParsableCommand {
     settings.lookbackDays = lookback ?? settings.lookbackDays
     settings.term = term ?? settings.term
     settings.payment = payment ?? settings.payment
+    guard FileManager.default.fileExists(atPath: tally.global.db) else {
+      throw ValidationError("no database at \(tally.global.db): import a bill first")
+    }
     let store = try Store(readingFrom: tally.global.db)
     guard let report = try Recommender.report(store: store, configuration: settings) else {
       throw ValidationError("the store \(tally.global.db) is empty: import a bill first")
