@@ -9,8 +9,11 @@ public struct DiscountTable: Sendable, Equatable {
   public struct Key: Hashable, Sendable {
     /// `aws`, `azure`, `gcp`…
     public var provider: String
+    /// The kind of commitment.
     public var kind: CommitmentKind
+    /// Its term.
     public var term: CommitmentTerm
+    /// Its payment option.
     public var payment: PaymentOption
 
     /// Creates a key.

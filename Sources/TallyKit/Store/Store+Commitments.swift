@@ -13,18 +13,23 @@ public struct LineClass: Sendable, Hashable {
   public var pricingCategory: String
   /// AWS `lineItem/LineItemType`; "" for FOCUS lines.
   public var lineItemType: String
-  /// The service's name and FOCUS category (`Compute`…).
+  /// The service's name.
   public var serviceName: String
+  /// The service's FOCUS category (`Compute`…), or "".
   public var serviceCategory: String
-  /// The region id (`us-east-1`) and SKU id, or "".
+  /// The region id (`us-east-1`), or "".
   public var region: String
+  /// The SKU id, or "".
   public var sku: String
-  /// AWS usage type (`BoxUsage:m5.large`) and operation (`RunInstances:0002`), or "".
+  /// AWS usage type (`BoxUsage:m5.large`), or "".
   public var usageType: String
+  /// AWS operation (`RunInstances:0002`), or "".
   public var operation: String
-  /// Instance type, platform (operating system) and tenancy, or "".
+  /// The instance type (`m5.large`), or "".
   public var instanceType: String
+  /// The operating system as the bill names it, or "".
   public var platform: String
+  /// The tenancy as the bill names it, or "".
   public var tenancy: String
   /// The bill's normalisation factor for the instance size, when it gives one.
   public var normalizationFactor: Double?
@@ -70,9 +75,10 @@ public struct LineClassTotals: Sendable, Hashable {
   public var effective = Money.zero
   /// Σ contracted cost: the on-demand equivalent (list cost where there is no negotiated price).
   public var contracted = Money.zero
-  /// Σ consumed quantity × commitment rate and × public on-demand rate, over the lines that
-  /// give both rates (savings plan lines of a CUR); in currency units.
+  /// Σ consumed quantity × commitment rate over the lines that give both a commitment rate
+  /// and a public on-demand rate (savings plan lines of a CUR), in currency units.
   public var atCommitmentRate = 0.0
+  /// Σ consumed quantity × public on-demand rate over the same lines.
   public var atOnDemandRate = 0.0
 
   /// Empty totals.
@@ -91,9 +97,11 @@ public struct CommitmentRecord: Sendable, Hashable {
   public var category: String
   /// When it ends, if a line says.
   public var end: Timestamp?
-  /// Term, payment option and offering as written (`1yr`, `No Upfront`, `standard`), or "".
+  /// The term as written (`1yr`), or "".
   public var term: String
+  /// The payment option as written (`No Upfront`), or "".
   public var payment: String
+  /// The offering as written (`ComputeSavingsPlans`, `standard`), or "".
   public var offering: String
 
   /// Creates a record.
@@ -116,8 +124,9 @@ public struct CommitmentRecord: Sendable, Hashable {
 /// totals, and per class the hourly on-demand-equivalent cost and consumed quantity for the
 /// classes the caller asked to keep hourly.
 public struct LineHistory: Sendable {
-  /// The first hour (the first month's start) and the number of hours.
+  /// The first hour: the first month's start.
   public var start: Timestamp
+  /// The number of hours, to the end of the last month.
   public var hours: Int
   /// The months, oldest first.
   public var months: [BillingMonth]
@@ -130,8 +139,9 @@ public struct LineHistory: Sendable {
   public var hourlyCost: [[Int64]?]
   /// Per class, Σ consumed quantity per hour (spread like the cost), or nil.
   public var hourlyQuantity: [[Double]?]
-  /// Per class, the first line start and the last line end seen.
+  /// Per class, the first line start seen.
   public var firstStart: [Timestamp]
+  /// Per class, the last line end seen.
   public var lastEnd: [Timestamp]
   /// The commitments the lines name, by store id.
   public var commitments: [Int64: CommitmentRecord]
