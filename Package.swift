@@ -18,6 +18,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
   ],
   targets: [
     // C libraries from the system (scripts/install-deps.sh installs the Debian packages).
@@ -28,14 +29,17 @@ let package = Package(
       name: "CCSV", providers: [.apt(["libcsv-dev"]), .yum(["libcsv-devel"])]),
     .systemLibrary(
       name: "CZlib", providers: [.apt(["zlib1g-dev"]), .yum(["zlib-devel"])]),
+    // Linux calls that need _GNU_SOURCE (renameat2 for atomic report publishing).
+    .systemLibrary(name: "CPlatform"),
 
     // Every stage: ingest → store → policy → allocation → commitments → reports.
     .target(
       name: "TallyKit",
       dependencies: [
-        "CSQLite", "CCSV", "CZlib",
+        "CSQLite", "CCSV", "CZlib", "CPlatform",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Yams", package: "Yams"),
+        .product(name: "Mustache", package: "swift-mustache"),
       ],
       swiftSettings: swiftSettings),
 

@@ -14,13 +14,14 @@ struct ImportCommand: ParsableCommand {
       """)
 
   @ParentCommand var tally: Tally
-  @Option(help: "Name of the delivery stream (default: read from the data, e.g. aws-cur:PAYER).")
+  @Option(
+    help: "A source name that prefixes the delivery stream read from the data (aws-cur:PAYER).")
   var source: String?
   @Option(help: "Output format: table, json or csv.") var format: OutputFormat = .table
   @Argument(help: "Files, directories or glob patterns.") var paths: [String]
 
   func run() throws {
-    let store = try Store(path: tally.global.db)
+    let (store, _) = try tally.global.openStore()
     let result = try importDeliveries(paths, into: store, source: source, format: format)
     if format != .table { printOut(try result.output.rendered(as: format)) }
     if result.failed { throw ExitCode(ExitStatus.input) }

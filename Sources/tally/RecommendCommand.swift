@@ -28,16 +28,18 @@ struct RecommendCommand: ParsableCommand {
   }
 
   func run() throws {
-    var settings = try tally.global.configuration().commitments
+    let configuration = try tally.global.configuration()
+    var settings = configuration.commitments
     settings.lookbackDays = lookback ?? settings.lookbackDays
     settings.term = term ?? settings.term
     settings.payment = payment ?? settings.payment
-    guard FileManager.default.fileExists(atPath: tally.global.db) else {
-      throw ValidationError("no database at \(tally.global.db): import a bill first")
+    let database = tally.global.databasePath(configuration)
+    guard FileManager.default.fileExists(atPath: database) else {
+      throw ValidationError("no database at \(database): import a bill first")
     }
-    let store = try Store(readingFrom: tally.global.db)
+    let store = try Store(readingFrom: database)
     guard let report = try Recommender.report(store: store, configuration: settings) else {
-      throw ValidationError("the store \(tally.global.db) is empty: import a bill first")
+      throw ValidationError("the store \(database) is empty: import a bill first")
     }
     printOut(try RecommendOutput(report).rendered(as: format))
   }

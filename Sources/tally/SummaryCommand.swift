@@ -11,7 +11,7 @@ struct SummaryCommand: ParsableCommand {
   @Option(help: "Output format: table, json or csv.") var format: OutputFormat = .table
 
   func run() throws {
-    let store = try Store(path: tally.global.db)
+    let (store, _) = try tally.global.openStore()
     printOut(try SummaryOutput(try store.monthTotals()).rendered(as: format))
   }
 }

@@ -10,9 +10,13 @@ struct Tally: ParsableCommand {
     abstract: "Cloud spend and tagging: import bills, check tags, allocate every cent to a team.",
     discussion: """
       Exit codes: 0 ok; 1 a check failed its threshold; 2 usage or configuration error;
-      3 input error (a file could not be imported); 4 internal error.
+      3 input error (a file could not be imported); 4 internal error; 5 another nightly run
+      holds the database's lock.
       """,
-    subcommands: [ImportCommand.self, SummaryCommand.self, RecommendCommand.self, DemoCommand.self])
+    subcommands: [
+      ImportCommand.self, SummaryCommand.self, RecommendCommand.self, NightlyCommand.self,
+      RunsCommand.self, BackupCommand.self, DemoCommand.self,
+    ])
 
   @OptionGroup var global: GlobalOptions
 
@@ -42,20 +46,31 @@ struct Tally: ParsableCommand {
 
 /// Options every command shares.
 struct GlobalOptions: ParsableArguments {
-  @Option(name: .long, help: "The SQLite database file.")
-  var db: String = "tally.sqlite"
-
-  @Option(name: .long, help: "The configuration file (default: tally.yaml if it exists).")
+  @Option(name: .long, help: "The configuration file (default: tally.yaml when it exists).")
   var config: String?
 
-  /// The configuration: `--config`, else `tally.yaml` in the current directory if there is
-  /// one, else the built-in defaults.
+  @Option(name: .long, help: "The SQLite database file (default: the config's, else tally.sqlite).")
+  var db: String?
+
+  /// The configuration: the named file, else `tally.yaml` in the current folder when it exists,
+  /// else the built-in defaults.
   func configuration() throws -> Configuration {
     if let config { return try Configuration.load(from: config) }
     if FileManager.default.fileExists(atPath: "tally.yaml") {
       return try Configuration.load(from: "tally.yaml")
     }
     return Configuration()
+  }
+
+  /// The database path: `--db`, else the configuration's `database`.
+  func databasePath(_ configuration: Configuration) -> String {
+    db ?? configuration.database
+  }
+
+  /// Opens the store the options name.
+  func openStore() throws -> (Store, Configuration) {
+    let configuration = try configuration()
+    return (try Store(path: databasePath(configuration)), configuration)
   }
 }
 
@@ -65,12 +80,14 @@ enum ExitStatus {
   static let usage: Int32 = 2
   static let input: Int32 = 3
   static let internalError: Int32 = 4
+  static let busy: Int32 = 5
 
   /// The exit code for an error that ended a command.
   static func code(for error: any Error) -> Int32 {
     switch error {
     case is InputError: input
     case is ValidationError, is ConfigurationError: usage
+    case is RunLock.Busy: busy
     default: internalError
     }
   }

@@ -11,7 +11,7 @@ struct ConfigValue {
   var line: Int? { node.mark?.line }
 
   func error(_ message: String) -> ConfigurationError {
-    ConfigurationError("\(path): \(message)", file: file, line: line)
+    ConfigurationError(path.isEmpty ? message : "\(path): \(message)", file: file, line: line)
   }
 
   /// The node as a mapping whose keys must all be in `allowed`; an unknown key is an error
@@ -29,9 +29,9 @@ struct ConfigValue {
       let key = scalar.string
       guard allowed.contains(key) else {
         let hint = closest(to: key, in: allowed).map { "; did you mean \"\($0)\"?" } ?? ""
+        let message = "unknown key \"\(key)\"\(hint) (allowed: \(allowed.joined(separator: ", ")))"
         throw ConfigurationError(
-          "\(path): unknown key \"\(key)\"\(hint) (allowed: \(allowed.joined(separator: ", ")))",
-          file: file, line: keyNode.mark?.line)
+          path.isEmpty ? message : "\(path): \(message)", file: file, line: keyNode.mark?.line)
       }
       values[key] = ConfigValue(node: valueNode, file: file, path: childPath(key))
       order.append(key)

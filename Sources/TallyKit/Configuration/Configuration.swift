@@ -34,7 +34,7 @@ public struct Configuration: Sendable {
     }
     var configuration = try Configuration(yaml: String(decoding: data, as: UTF8.self), file: path)
     let folder = (path as NSString).deletingLastPathComponent
-    configuration.resolvePaths(relativeTo: folder.isEmpty ? "." : folder)
+    if !folder.isEmpty { configuration.resolvePaths(relativeTo: folder) }
     return configuration
   }
 

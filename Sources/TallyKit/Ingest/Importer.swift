@@ -47,11 +47,20 @@ public struct Importer {
   private let store: Store
   private let sourceName: String?
 
-  /// Creates an importer writing into `store`. `sourceName` overrides the delivery stream that
-  /// is otherwise read from the data (the payer or billing account).
+  /// Creates an importer writing into `store`. The delivery stream is read from the data (the
+  /// payer or billing account, e.g. `aws-cur:111122223333`); `sourceName`, a configured source's
+  /// name, prefixes it (`aws/aws-cur:111122223333`), so that one configured source can hold
+  /// several accounts' exports without one replacing another.
   public init(store: Store, sourceName: String? = nil) {
     self.store = store
     self.sourceName = sourceName
+  }
+
+  /// Whether exactly this delivery (the same bytes) is already in the store.
+  public static func isImported(_ path: String, in store: Store) throws -> Bool {
+    let importer = Importer(store: store)
+    let files = try importer.deliveryFiles(path)
+    return try store.importWithSHA256(try importer.deliverySHA256(path: path, files: files)) != nil
   }
 
   /// Imports one file, or a CUR manifest with the report files it names.
@@ -78,7 +87,8 @@ public struct Importer {
           description: "\(path): the totals stored (\(stored)) differ from the totals read from "
             + "the file (\(read)); the import was rolled back")
       }
-      let source = sourceName ?? load.source ?? "\(load.format):no-lines"
+      let stream = load.source ?? "\(load.format):no-lines"
+      let source = sourceName.map { "\($0)/\(stream)" } ?? stream
       let replaced = try store.finishImport(
         id: importID, source: source, formatVersion: load.formatVersion, files: load.files,
         totals: read, lineIDs: load.lineIDs)

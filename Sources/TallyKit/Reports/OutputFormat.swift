@@ -40,7 +40,8 @@ public struct ResultTable: Sendable {
       cells.enumerated().map { index, cell in
         let padding = String(repeating: " ", count: max(0, widths[index] - cell.count))
         return numeric.contains(index) ? padding + cell : cell + padding
-      }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+      }.joined(separator: "  ").replacingOccurrences(
+        of: "\\s+$", with: "", options: .regularExpression)
     }
     var text = line(columns) + "\n"
     text += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"

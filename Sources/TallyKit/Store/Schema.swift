@@ -6,7 +6,7 @@
 /// tables. Tags are rows of a tag set with the raw key kept exactly as the provider wrote it.
 enum Schema {
   /// Each entry migrates from version `index` to `index + 1`.
-  static let migrations: [String] = [version1, version2, version3]
+  static let migrations: [String] = [version1, version2, version3, version4]
 
   /// The version a fully migrated database has.
   static var currentVersion: Int { migrations.count }
@@ -171,10 +171,51 @@ enum Schema {
     ) STRICT, WITHOUT ROWID;
     """
 
+  /// Runs of `tally nightly`: what each did, and the figures it ended with, so that the next
+  /// run can say what changed.
+  static let version3 = """
+    CREATE TABLE runs (
+      id INTEGER PRIMARY KEY,
+      started_at TEXT NOT NULL,
+      ended_at TEXT,
+      status TEXT NOT NULL,               -- running | ok | partial | failed
+      files_imported INTEGER NOT NULL DEFAULT 0,
+      files_replaced INTEGER NOT NULL DEFAULT 0,
+      files_skipped INTEGER NOT NULL DEFAULT 0,
+      files_failed INTEGER NOT NULL DEFAULT 0,
+      lines INTEGER NOT NULL DEFAULT 0,
+      warnings INTEGER NOT NULL DEFAULT 0,
+      months TEXT NOT NULL DEFAULT '',    -- months processed, comma-separated
+      message TEXT
+    ) STRICT;
+
+    CREATE TABLE run_deliveries (
+      run_id INTEGER NOT NULL REFERENCES runs(id),
+      path TEXT NOT NULL,
+      status TEXT NOT NULL,               -- imported | replaced | skipped | failed
+      import_id INTEGER,
+      lines INTEGER NOT NULL,
+      message TEXT,
+      PRIMARY KEY (run_id, path)
+    ) STRICT, WITHOUT ROWID;
+
+    -- Figures a run ended with: month totals, team totals, compliance. Amounts in nanos,
+    -- ratios in parts per million.
+    CREATE TABLE run_figures (
+      run_id INTEGER NOT NULL REFERENCES runs(id),
+      kind TEXT NOT NULL,                 -- billed | effective | team | compliance
+      billing_period TEXT NOT NULL,
+      currency TEXT NOT NULL,             -- '' for ratios
+      name TEXT NOT NULL,                 -- the team for kind team, else ''
+      value INTEGER NOT NULL,
+      PRIMARY KEY (run_id, kind, billing_period, currency, name)
+    ) STRICT, WITHOUT ROWID;
+    """
+
   /// What the commitments stage needs to know about the commitment behind a line: its FOCUS
   /// category (Spend: savings plans and spend-based CUDs; Usage: reservations and resource
   /// CUDs), when it ends, and how it was bought, as the export writes them.
-  static let version3 = """
+  static let version4 = """
     ALTER TABLE cost_lines ADD COLUMN commitment_discount_category TEXT;  -- Spend | Usage
     ALTER TABLE cost_lines ADD COLUMN x_commitment_end INTEGER;   -- seconds since the epoch
     ALTER TABLE cost_lines ADD COLUMN x_purchase_term TEXT;        -- e.g. 1yr, 3yr

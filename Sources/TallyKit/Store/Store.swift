@@ -64,3 +64,11 @@ public final class Store {
     try connection.transaction(body)
   }
 }
+
+extension Store {
+  /// Writes a consistent copy of the whole database to `path` (SQLite's online backup), safe
+  /// while a nightly run writes: the copy holds the last committed state.
+  public func backup(to path: String) throws(SQLiteError) {
+    try connection.backup(to: path)
+  }
+}
