@@ -14,17 +14,19 @@ public struct BenchSummary: Sendable {
   public var effectiveTotal: Int64
 }
 
-/// A large legacy CUR for import benchmarks: exactly `lines` data rows at hourly granularity,
-/// 102 columns (the tag columns and realistic `product/*` attributes included, about 750
-/// bytes a row), thousands of distinct resource ids and about sixty usage types, for
-/// October 2026.
+/// A large legacy CUR for import benchmarks: exactly `lines` data rows at hourly
+/// granularity, 101 columns (the tag columns and realistic `product/*` attributes included;
+/// about 850 bytes a row, as real CUR rows weigh), about 3,000 distinct resource ids and 50
+/// usage types, for October 2026.
 ///
 /// It is written in bounded memory: rows go into a buffer that is flushed to the sink every
 /// 8 MiB. The same commitments as the sample months are applied hour by hour (reservations,
-/// then Savings Plans), and the month-end lines (reservation fees, upfront payments,
-/// discounts, credit, refund, support, tax) close the file, so Σ effective = Σ billed holds
-/// here too, exactly, whatever the line count. The rows cover as many hours from the start
-/// of the month as the count needs (at least 200 rows an hour).
+/// then Savings Plans, each with its hourly recurring-fee line), and the month-end lines
+/// (reservation fees, upfront payments, discounts, credit, refund, support, tax) close the
+/// file, so Σ effective = Σ billed holds here too, exactly, whatever the line count. The rows
+/// fill as many hours from the start of the month as the count needs (at least 200 rows an
+/// hour); when that is less than the whole month, one recurring-fee line per Savings Plan
+/// covers the remaining hours, unused.
 public struct BenchCUR: Sendable {
   /// The number of data rows to write (at least ``minimumLines``).
   public var lines: Int
@@ -40,7 +42,7 @@ public struct BenchCUR: Sendable {
 
   /// The version of the generator's output; a change of output changes it, so cached files
   /// can be told apart.
-  public static let formatVersion = 1
+  public static let formatVersion = 2
 
   /// Creates a generator of `lines` rows.
   public init(lines: Int, seed: UInt64) {
@@ -80,8 +82,13 @@ private struct BenchGenerator {
   var random: SplitMix64
   var reservationHoursUsed: [Int64]
   var bytesFlushed = 0
-  /// A resource whose usage lines are positive and not EC2, to pad the last hour with.
-  var fillerResource = -1
+  /// The first positive on-demand usage line written, repeated to pad the file to the exact
+  /// line count: it adds to totals that are already positive, so the month-end lines stay
+  /// the same in number.
+  var fillerLine: CURLine?
+  /// The end of the last hour that has its Savings Plan fee lines (an hour too short for
+  /// them has on-demand lines only).
+  var feesWrittenUntil = 0
   let flushThreshold = 8 << 20
 
   init(bench: BenchCUR) {
@@ -89,7 +96,7 @@ private struct BenchGenerator {
     month = bench.month
     var catalog = BenchCatalog.make(seed: bench.seed, resourceCount: bench.resourceCount)
     commitments = Commitments.make(
-      month: month, seed: bench.seed, reservationScale: 5, planScale: 30, catalog: &catalog)
+      month: month, seed: bench.seed, reservationScale: 5, planScale: 12, catalog: &catalog)
     ledger = ChargeLedger(catalog: &catalog)
     let planTags = catalog.tagSet(TagSet(team: "platform", costCenter: "CC-0001"))
     self.catalog = catalog
@@ -113,7 +120,7 @@ private struct BenchGenerator {
     let reservations = commitments.reservations.count * 2
     let plans = commitments.savingsPlans.count
     let accounts = catalog.accounts.count
-    return reservations + plans + accounts + 3 + accounts * ChargeLedger.codes.count
+    return reservations + plans * 2 + accounts + 3 + accounts * ChargeLedger.codes.count
   }
 
   mutating func run(flush: ([UInt8]) throws -> Void) throws -> BenchSummary {
@@ -129,18 +136,29 @@ private struct BenchGenerator {
       hour += 1
       if writer.csv.bytes.count >= flushThreshold { try flushBuffer(flush) }
     }
+    // The Savings Plans' fees for the hours after the last one written (nothing used), so
+    // the commitments cover the whole month whatever the line count.
+    var rest: [CURLine] = []
+    if feesWrittenUntil < month.hours {
+      let hours = Int64(month.hours - feesWrittenUntil)
+      for plan in commitments.savingsPlans.indices {
+        rest.append(
+          factory.recurringFee(
+            plan: plan, used: 0, hours: hours, from: feesWrittenUntil, to: month.hours))
+      }
+    }
+    var probe = ledger
+    for line in rest { probe.record(line, catalog: catalog) }
+    let closingCount = closingLines(probe).count
     // Pad to the exact count with lines that leave the number of month-end lines unchanged.
     let fillerHour = max(0, hour - 1)
-    let closingCount = closingLines().count
-    for _ in 0..<(bench.lines - written - closingCount) {
-      let resource = catalog.resources[fillerResource]
-      emit(
-        factory.usage(
-          resource, product: resource.products[0],
-          amount: resource.size * DecimalText.nanosPerUnit / Int64(hours), from: fillerHour,
-          to: fillerHour + 1))
+    if var filler = fillerLine {
+      (filler.intervalStart, filler.intervalEnd) = (fillerHour, fillerHour + 1)
+      (filler.usageStart, filler.usageEnd) = (fillerHour, fillerHour + 1)
+      for _ in 0..<(bench.lines - written - rest.count - closingCount) { emit(filler) }
     }
-    for line in closingLines() { writer.write(line) }
+    for line in rest { emit(line) }
+    for line in closingLines(ledger) { writer.write(line) }
     try flushBuffer(flush)
     precondition(writer.linesWritten == bench.lines, "wrote \(writer.linesWritten) lines")
     precondition(writer.billedTotal == writer.effectiveTotal, "amortised total must equal billed")
@@ -150,7 +168,7 @@ private struct BenchGenerator {
       billedTotal: writer.billedTotal, effectiveTotal: writer.effectiveTotal)
   }
 
-  private func closingLines() -> [CURLine] {
+  private func closingLines(_ ledger: ChargeLedger) -> [CURLine] {
     ledger.closingLines(
       factory: factory, reservationHoursUsed: reservationHoursUsed,
       creditAccount: SampleCatalog.ml, refundAccount: SampleCatalog.search)
@@ -163,6 +181,7 @@ private struct BenchGenerator {
   }
 
   private mutating func emit(_ line: CURLine) {
+    if fillerLine == nil, line.type == .usage, line.unblendedCost > 0 { fillerLine = line }
     writer.write(line)
     ledger.record(line, catalog: catalog)
   }
@@ -179,9 +198,8 @@ private struct BenchGenerator {
     var cursor = (hour * 7_919) % resources.count
     let end = hour + 1
     while remaining > 0 {
-      let index = cursor
+      let resource = resources[cursor]
       cursor = (cursor + 1) % resources.count
-      let resource = resources[index]
       if resource.kind == .instance {
         var trial = coverage
         let cover =
@@ -215,11 +233,7 @@ private struct BenchGenerator {
       } else {
         for (product, amount) in HourlyUsage.amounts(of: resource, month: month, random: &random) {
           guard remaining > 0 else { break }
-          let line = factory.usage(resource, product: product, amount: amount, from: hour, to: end)
-          if fillerResource < 0, resource.kind == .bucket, line.unblendedCost > 0 {
-            fillerResource = index
-          }
-          emit(line)
+          emit(factory.usage(resource, product: product, amount: amount, from: hour, to: end))
           remaining -= 1
         }
       }
@@ -227,6 +241,7 @@ private struct BenchGenerator {
     for plan in 0..<feeLines {
       emit(factory.recurringFee(plan: plan, used: planUsed[plan], hours: 1, from: hour, to: end))
     }
+    if feeLines > 0 { feesWrittenUntil = end }
   }
 }
 

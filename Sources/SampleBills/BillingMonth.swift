@@ -45,12 +45,14 @@ public struct BillingMonth: Sendable, Hashable, Comparable, CustomStringConverti
 
   /// The month after this one.
   public var next: BillingMonth {
-    month == 12 ? BillingMonth(year: year + 1, month: 1) : BillingMonth(year: year, month: month + 1)
+    month == 12
+      ? BillingMonth(year: year + 1, month: 1) : BillingMonth(year: year, month: month + 1)
   }
 
   /// The month before this one.
   public var previous: BillingMonth {
-    month == 1 ? BillingMonth(year: year - 1, month: 12) : BillingMonth(year: year, month: month - 1)
+    month == 1
+      ? BillingMonth(year: year - 1, month: 12) : BillingMonth(year: year, month: month - 1)
   }
 
   /// The day of the week of day `day` (1-based): 0 is Monday, 6 is Sunday.

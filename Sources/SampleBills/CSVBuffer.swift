@@ -49,7 +49,8 @@ public struct CSVBuffer: Sendable {
     }
   }
 
-  /// Appends an amount in nanos as a plain decimal (see ``DecimalText/plain(_:minimumFractionDigits:)``).
+  /// Appends an amount in nanos as a plain decimal
+  /// (see ``DecimalText/plain(_:minimumFractionDigits:)``).
   public mutating func decimalField(_ nanos: Int64, minimumFractionDigits: Int) {
     separate()
     DecimalText.appendPlain(nanos, minimumFractionDigits: minimumFractionDigits, to: &bytes)

@@ -253,7 +253,7 @@ struct CURSchema {
     "resourceTags/user:env", "resourceTags/user:team",
   ]
 
-  /// The schema of the committed sample months (about 85 columns).
+  /// The schema of the committed sample months (87 columns).
   static let sample = CURSchema(
     fields: [
       .lineItemId, .timeInterval, .invoiceId, .billingEntity, .billType, .payerAccountId,
@@ -283,8 +283,8 @@ struct CURSchema {
   /// The wide schema of the benchmark bill (about 100 columns, as busy real accounts have).
   static let wide = CURSchema(
     fields: [
-      .lineItemId, .timeInterval, .invoiceId, .invoicingEntity, .billingEntity, .billType,
-      .payerAccountId, .billingPeriodStartDate, .billingPeriodEndDate, .usageAccountId,
+      .lineItemId, .timeInterval, .invoiceId, .billingEntity, .billType, .payerAccountId,
+      .billingPeriodStartDate, .billingPeriodEndDate, .usageAccountId,
       .lineItemType, .usageStartDate, .usageEndDate, .productCode, .usageType, .operation,
       .availabilityZone, .resourceId, .usageAmount, .normalizationFactor,
       .normalizedUsageAmount, .currencyCode, .unblendedRate, .unblendedCost, .blendedRate,
@@ -303,14 +303,11 @@ struct CURSchema {
       .tags,
     ],
     productColumns: [
-      "ProductName", "capacitystatus", "clockSpeed", "currentGeneration", "databaseEngine",
-      "dedicatedEbsThroughput", "deploymentOption", "ecu", "enhancedNetworkingSupported",
-      "fromLocation", "group", "instanceFamily", "instanceType", "licenseModel", "location",
-      "locationType", "memory", "networkPerformance", "normalizationSizeFactor",
-      "operatingSystem", "operation", "physicalProcessor", "preInstalledSw",
-      "processorArchitecture", "processorFeatures", "productFamily", "region", "servicecode",
-      "servicename", "sku", "storage", "storageClass", "tenancy", "toLocation", "transferType",
-      "usagetype", "vcpu", "volumeApiName", "volumeType",
+      "ProductName", "databaseEngine", "deploymentOption", "durability", "fromLocation",
+      "group", "instanceFamily", "instanceType", "location", "memory", "operatingSystem",
+      "operation", "productFamily", "region", "servicecode", "sku", "storageClass",
+      "storageMedia", "tenancy", "toLocation", "transferType", "usagetype", "vcpu",
+      "volumeApiName", "volumeType",
     ],
     tagColumns: [
       "resourceTags/aws:createdBy", "resourceTags/user:Name", "resourceTags/user:Team",
@@ -417,7 +414,8 @@ struct CURWriter {
       case .usageAmount: optionalDecimal(line.usageAmount, minimumFractionDigits: 1)
       case .normalizationFactor:
         if line.normalizationFactor > 0 {
-          csv.decimalField(line.normalizationFactor * DecimalText.nanosPerUnit, minimumFractionDigits: 1)
+          csv.decimalField(
+            line.normalizationFactor * DecimalText.nanosPerUnit, minimumFractionDigits: 1)
         } else {
           csv.emptyField()
         }
@@ -469,7 +467,9 @@ struct CURWriter {
       case .subscriptionId: csv.plainField(reservation?.subscriptionId ?? "")
       case .totalReservedNormalizedUnits:
         optionalInteger(
-          line.reservation?.totalReservedUnits.map { $0 / DecimalText.nanosPerUnit * product.normalizationFactor })
+          line.reservation?.totalReservedUnits.map {
+            $0 / DecimalText.nanosPerUnit * product.normalizationFactor
+          })
       case .totalReservedUnits:
         optionalDecimal(line.reservation?.totalReservedUnits, minimumFractionDigits: 1)
       case .unitsPerReservation:
@@ -480,7 +480,8 @@ struct CURWriter {
         optionalDecimal(
           line.reservation?.unusedQuantity.map { $0 * product.normalizationFactor },
           minimumFractionDigits: 1)
-      case .unusedQuantity: optionalDecimal(line.reservation?.unusedQuantity, minimumFractionDigits: 1)
+      case .unusedQuantity:
+        optionalDecimal(line.reservation?.unusedQuantity, minimumFractionDigits: 1)
       case .unusedRecurringFee: optionalCost(line.reservation?.unusedRecurringFee)
       case .upfrontValue: optionalCost(line.reservation?.upfrontValue)
       case .savingsPlanARN: csv.plainField(plan?.arn ?? "")

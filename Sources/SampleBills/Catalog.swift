@@ -236,7 +236,8 @@ struct Catalog {
           ("processorFeatures", spec.features), ("dedicatedEbsThroughput", spec.ebsThroughput),
           ("ebsOptimized", "Yes"), ("enhancedNetworkingSupported", "Yes"),
           ("intelAvxAvailable", "Yes"), ("intelAvx2Available", "Yes"),
-          ("intelTurboAvailable", "Yes"), ("normalizationSizeFactor", "\(spec.normalizationFactor)"),
+          ("intelTurboAvailable", "Yes"),
+          ("normalizationSizeFactor", "\(spec.normalizationFactor)"),
           ("physicalCores", spec.physicalCores), ("marketoption", "OnDemand"),
           ("classicnetworkingsupport", "false"), ("vpcnetworkingsupport", "true"),
         ]
@@ -252,8 +253,11 @@ struct Catalog {
       var result = base
       result.usageType = "\(region.usagePrefix)HeavyUsage:\(base.instanceType)"
       result.sku = skuCode(result.usageType)
-      result.attributes = Catalog.common(result, family: "Compute Instance", serviceCode: "AmazonEC2")
-        + [("instanceType", base.instanceType), ("operatingSystem", "Linux"), ("tenancy", "Shared")]
+      result.attributes =
+        Catalog.common(result, family: "Compute Instance", serviceCode: "AmazonEC2")
+        + [
+          ("instanceType", base.instanceType), ("operatingSystem", "Linux"), ("tenancy", "Shared"),
+        ]
       return result
     }
   }
@@ -287,7 +291,8 @@ struct Catalog {
         "db.r5.large": (250_000_000, 280_000_000), "db.m5.large": (171_000_000, 190_000_000),
         "db.r5.xlarge": (500_000_000, 560_000_000),
       ]
-      let rate = region.priceColumn == 0 ? prices[instanceClass]?.0 ?? 0 : prices[instanceClass]?.1 ?? 0
+      let rate =
+        region.priceColumn == 0 ? prices[instanceClass]?.0 ?? 0 : prices[instanceClass]?.1 ?? 0
       var result = Product(
         code: "AmazonRDS", name: "Amazon Relational Database Service",
         usageType: "\(region.usagePrefix)InstanceUsage:\(instanceClass)",
@@ -300,7 +305,8 @@ struct Catalog {
         Catalog.common(result, family: "Database Instance", serviceCode: "AmazonRDS") + [
           ("instanceType", instanceClass), ("instanceFamily", "Memory optimized"),
           ("databaseEngine", "MySQL"), ("deploymentOption", "Single-AZ"),
-          ("licenseModel", "No license required"), ("vcpu", instanceClass.contains("xlarge") ? "4" : "2"),
+          ("licenseModel", "No license required"),
+          ("vcpu", instanceClass.contains("xlarge") ? "4" : "2"),
           ("memory", instanceClass.contains("r5") ? "16 GiB" : "8 GiB"),
           ("currentGeneration", "Yes"), ("networkPerformance", "Up to 10 Gigabit"),
         ]
@@ -316,7 +322,8 @@ struct Catalog {
         code: "AmazonRDS", name: "Amazon Relational Database Service",
         usageType: "\(region.usagePrefix)RDS:GP2-Storage", operation: "CreateDBInstance:0002",
         unit: "GB-Mo", rate: rate,
-        description: "$\(DecimalText.plain(rate)) per GB-month of provisioned gp2 storage running MySQL",
+        description:
+          "$\(DecimalText.plain(rate)) per GB-month of provisioned gp2 storage running MySQL",
         sku: "", attributes: [], region: region)
       result.sku = skuCode(result.usageType)
       result.attributes =
@@ -401,7 +408,8 @@ struct Catalog {
       result.sku = skuCode(result.usageType)
       result.attributes =
         Catalog.common(result, family: "Serverless", serviceCode: "AWSLambda") + [
-          ("group", "AWS-Lambda-Requests"), ("groupDescription", "Invocation call for a Lambda function"),
+          ("group", "AWS-Lambda-Requests"),
+          ("groupDescription", "Invocation call for a Lambda function"),
         ]
       return result
     }
@@ -435,7 +443,8 @@ struct Catalog {
       result.sku = skuCode(result.usageType)
       result.attributes =
         Catalog.common(result, family: "Data Payload", serviceCode: "AmazonCloudWatch") + [
-          ("group", "Ingested Logs"), ("groupDescription", "Existing system, application, and custom log files"),
+          ("group", "Ingested Logs"),
+          ("groupDescription", "Existing system, application, and custom log files"),
         ]
       return result
     }
@@ -449,7 +458,8 @@ struct Catalog {
         code: "AWSDataTransfer", name: "AWS Data Transfer",
         usageType: "\(region.usagePrefix)DataTransfer-Out-Bytes", operation: "RunInstances",
         unit: "GB", rate: 90_000_000,
-        description: "$0.090 per GB - first 10 TB / month data transfer out beyond the global free tier",
+        description:
+          "$0.090 per GB - first 10 TB / month data transfer out beyond the global free tier",
         sku: "", attributes: [], region: region)
       result.sku = skuCode(result.usageType)
       result.attributes =
@@ -482,7 +492,8 @@ struct Catalog {
         code: "AWSDataTransfer", name: "AWS Data Transfer",
         usageType: "\(region.usagePrefix)DataTransfer-Regional-Bytes",
         operation: "InterZone-In", unit: "GB", rate: 10_000_000,
-        description: "$0.010 per GB - regional data transfer - in/out/between EC2 AZs or using elastic IPs or ELB",
+        description:
+          "$0.010 per GB - regional data transfer - in/out/between EC2 AZs or using elastic IPs or ELB",
         sku: "", attributes: [], region: region)
       result.sku = skuCode(result.usageType)
       result.attributes =
@@ -514,7 +525,9 @@ struct Catalog {
     }
   }
 
-  private static func common(_ product: Product, family: String, serviceCode: String) -> [(String, String)] {
+  private static func common(_ product: Product, family: String, serviceCode: String) -> [(
+    String, String
+  )] {
     var values: [(String, String)] = [
       ("ProductName", product.name), ("servicecode", serviceCode),
       ("servicename", product.name), ("productFamily", family),

@@ -57,7 +57,8 @@ struct Commitments {
         arn: "arn:aws:savingsplans::\(payer):savingsplan/\(uuid(&lasting))",
         offeringType: "ComputeSavingsPlans", paymentOption: "No Upfront", purchaseTerm: "1yr",
         region: "", instanceFamily: "", start: "2026-03-01T00:00:00.000Z",
-        end: "2027-03-01T00:00:00.000Z", recurringHourly: 600_000_000 * planScale, amortizedHourly: 0,
+        end: "2027-03-01T00:00:00.000Z", recurringHourly: 400_000_000 * planScale,
+        amortizedHourly: 0,
         discountPercent: 28,
         feeProduct: catalog.charge(
           code: "ComputeSavingsPlans", name: "Savings Plans for AWS Compute usage",
@@ -67,7 +68,8 @@ struct Commitments {
         arn: "arn:aws:savingsplans::\(payer):savingsplan/\(uuid(&monthly))",
         offeringType: "EC2InstanceSavingsPlans", paymentOption: "Partial Upfront",
         purchaseTerm: "1mo", region: "us-east-1", instanceFamily: "m5", start: monthStart,
-        end: monthEnd, recurringHourly: 100_000_000 * planScale, amortizedHourly: 100_000_000 * planScale,
+        end: monthEnd, recurringHourly: 100_000_000 * planScale,
+        amortizedHourly: 100_000_000 * planScale,
         discountPercent: 40,
         feeProduct: catalog.charge(
           code: "ComputeSavingsPlans", name: "Savings Plans for AWS Compute usage",

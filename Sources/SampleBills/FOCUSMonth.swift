@@ -3,10 +3,10 @@
 /// generated Azure sample (`focus_1_2_cost_and_usage_azure.csv`).
 ///
 /// What it contains: virtual machines, a storage account and a SQL database in five
-/// subscriptions; a three-instance VM reservation bought with monthly payments (one
+/// subscriptions; a two-instance VM reservation bought with monthly payments (one
 /// `Purchase` row, daily `Used` rows on the covered VMs and `Unused` rows when fewer than
-/// three VMs ran); a credit; VAT per subscription. Team tags are in the `Tags` JSON with key
-/// and value variants (`team`, `Team`, `" team"`, `Payments`), one resource is untagged, and
+/// two VMs ran); a credit; VAT per subscription. Team tags are in the `Tags` JSON with key
+/// and value variants (`team`, `Team`, `" team"`, `Search`), one resource is untagged, and
 /// one VM's resource id changes case between days, as Azure ids do.
 ///
 /// What the generator guarantees, in integer nanos (10⁻⁹ EUR) and so exactly:
@@ -49,7 +49,8 @@ public struct FOCUSMonth: Sendable {
   public func generate() -> GeneratedBill {
     var state = FOCUSState(month: month, seed: seed)
     state.generate()
-    precondition(state.billedTotal == state.effectiveTotal, "Σ EffectiveCost must equal Σ BilledCost")
+    precondition(
+      state.billedTotal == state.effectiveTotal, "Σ EffectiveCost must equal Σ BilledCost")
     return GeneratedBill(
       bytes: state.csv.bytes, lineCount: state.rows, columns: FOCUSMonth.columns,
       billedTotal: state.billedTotal, effectiveTotal: state.effectiveTotal)
@@ -105,7 +106,7 @@ private struct FOCUSState {
   let storageContracted: Int64 = 17_640_000
   let databaseList: Int64 = 490_000_000
   let databaseContracted: Int64 = 441_000_000
-  let reservedInstances: Int64 = 3
+  let reservedInstances: Int64 = 2
 
   init(month: BillingMonth, seed: UInt64) {
     self.month = month
@@ -134,14 +135,11 @@ private struct FOCUSState {
         kind: .virtualMachine, subscription: 0, name: "vm-payments-api-01",
         tags: #"{"team":"payments","env":"prod","cost-center":"CC-1001"}"#, reserved: true),
       AzureResource(
-        kind: .virtualMachine, subscription: 0, name: "vm-payments-api-02",
-        tags: #"{"Team":"Payments","env":"prod","cost-center":"CC-1001"}"#, reserved: true),
-      AzureResource(
         kind: .virtualMachine, subscription: 3, name: "vm-ml-train-01",
         tags: #"{" team":"ml","env":"staging"}"#, weekdaysOnly: true, reserved: true),
       AzureResource(
         kind: .virtualMachine, subscription: 1, name: "vm-search-01",
-        tags: #"{"team":"search","env":"prd","cost-center":"CC-2002"}"#, caseDrift: true),
+        tags: #"{"Team":"Search","env":"prd","cost-center":"CC-2002"}"#, caseDrift: true),
       AzureResource(
         kind: .storage, subscription: 2, name: "stdatalakeeu01",
         tags: #"{"team":"data-eng","Team":"data","cost-center":"CC-33"}"#, size: 18_000),
@@ -200,7 +198,8 @@ private struct FOCUSState {
     case .storage: provider = "Microsoft.Storage/storageAccounts"
     case .database: provider = "Microsoft.Sql/servers/sql-shared-eu/databases"
     }
-    return "/subscriptions/\(subscription.id)/resourceGroups/\(group)/providers/\(provider)/\(resource.name)"
+    return
+      "/subscriptions/\(subscription.id)/resourceGroups/\(group)/providers/\(provider)/\(resource.name)"
   }
 
   private struct Row {
@@ -241,7 +240,8 @@ private struct FOCUSState {
   private mutating func write(_ row: Row) {
     let subscription = subscriptions[row.subscription]
     func decimal(_ nanos: Int64?, _ digits: Int) -> String {
-      nanos.map { DecimalText.plain($0, minimumFractionDigits: digits) } ?? ""
+      guard let nanos else { return "" }
+      return nanos == 0 ? "0" : DecimalText.plain(nanos, minimumFractionDigits: digits)
     }
     let committed = !row.commitmentStatus.isEmpty || row.category == "Purchase"
     let fields: [String] = [

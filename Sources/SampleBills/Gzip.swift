@@ -379,8 +379,9 @@ private enum HuffmanCode {
     }
     // Leaves in (weight, symbol) order: a total order, so the tree never depends on the
     // sort algorithm.
-    symbols.sort { frequencies[$0] != frequencies[$1]
-      ? frequencies[$0] < frequencies[$1] : $0 < $1
+    symbols.sort {
+      frequencies[$0] != frequencies[$1]
+        ? frequencies[$0] < frequencies[$1] : $0 < $1
     }
     for symbol in symbols { nodes.append((frequencies[symbol], -1)) }
     let leafCount = nodes.count

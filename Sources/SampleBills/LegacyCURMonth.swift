@@ -13,7 +13,7 @@ public struct GeneratedBill: Sendable {
 }
 
 /// One month of a legacy AWS Cost and Usage Report at daily granularity, as the sample bills
-/// carry it: about 1,500 to 2,500 lines and 86 `category/Name` columns for five accounts.
+/// carry it: about 1,400 to 1,900 lines and 87 `category/Name` columns for five accounts.
 ///
 /// The output is a pure function of `month` and `seed`. What the generator guarantees, in
 /// integer nanos (10⁻⁹ USD) and so exactly:
@@ -206,7 +206,9 @@ enum DailyUsage {
       // GB-months: the volume's size for one day of the month.
       return [(resource.products[0], resource.size * unit / days)]
     case .database:
-      return [(resource.products[0], 24 * unit), (resource.products[1], resource.size * unit / days)]
+      return [
+        (resource.products[0], 24 * unit), (resource.products[1], resource.size * unit / days),
+      ]
     case .bucket:
       // Storage grows about 3% a month; requests vary day to day.
       let monthIndex = Int64((month.year - 2026) * 12 + month.month)

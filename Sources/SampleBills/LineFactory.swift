@@ -184,6 +184,8 @@ struct ChargeLedger {
 
   /// Σ unblended by account (outer) and code (inner, in ``codes`` order).
   private(set) var billed: [[Int64]]
+  /// Whether an account was charged under a code (usage or fees; not credits or discounts).
+  private(set) var charged: [[Bool]]
   /// Σ unblended of on-demand EC2 `Usage` lines by account (the EDP discount base).
   private(set) var onDemandCompute: [Int64]
   /// Σ unblended of usage and commitment fees (the support plan's base).
@@ -192,12 +194,16 @@ struct ChargeLedger {
   let chargeProducts: [Int]
 
   init(catalog: inout Catalog) {
-    billed = Array(repeating: Array(repeating: 0, count: Self.codes.count), count: catalog.accounts.count)
+    billed = Array(
+      repeating: Array(repeating: 0, count: Self.codes.count), count: catalog.accounts.count)
+    charged = Array(
+      repeating: Array(repeating: false, count: Self.codes.count), count: catalog.accounts.count)
     onDemandCompute = Array(repeating: 0, count: catalog.accounts.count)
     var products: [Int] = []
     for (code, name) in zip(Self.codes, Self.names) {
       products.append(
-        catalog.charge(code: code, name: name, usageType: code == "AWSSupportBusiness" ? "Dollar" : ""))
+        catalog.charge(
+          code: code, name: name, usageType: code == "AWSSupportBusiness" ? "Dollar" : ""))
     }
     chargeProducts = products
   }
@@ -206,6 +212,10 @@ struct ChargeLedger {
     let code = catalog.products[line.product].code
     guard let codeIndex = Self.codes.firstIndex(of: code) else { return }
     billed[line.account][codeIndex] += line.unblendedCost
+    switch line.type {
+    case .credit, .refund, .edpDiscount, .tax: break
+    default: charged[line.account][codeIndex] = true
+    }
     switch line.type {
     case .usage:
       if codeIndex == 0 { onDemandCompute[line.account] += line.unblendedCost }
@@ -219,7 +229,10 @@ struct ChargeLedger {
   }
 
   /// The month-end lines, in file order: reservation fees and upfront payments, Savings Plan
-  /// upfront payments, EDP discounts, a credit, a refund, the support plan, then tax.
+  /// upfront payments, EDP discounts, a credit, a refund, the support plan, then one tax line
+  /// per account and product code that was charged (6% of its net total, `0.0` when that is
+  /// not positive or rounds to less than a cent, as real CURs write). The number of lines
+  /// depends only on which accounts were charged under which codes, not on the amounts.
   func closingLines(
     factory: LineFactory, reservationHoursUsed: [Int64], creditAccount: Int, refundAccount: Int
   ) -> [CURLine] {
@@ -233,7 +246,8 @@ struct ChargeLedger {
       add(factory.reservationFee(reservation: index, usedHours: reservationHoursUsed[index]))
       if reservation.amortizedRate > 0 { add(factory.reservationUpfront(reservation: index)) }
     }
-    for (index, plan) in factory.commitments.savingsPlans.enumerated() where plan.amortizedHourly > 0 {
+    for (index, plan) in factory.commitments.savingsPlans.enumerated()
+    where plan.amortizedHourly > 0 {
       add(factory.savingsPlanUpfront(plan: index))
     }
     for account in factory.catalog.accounts.indices where ledger.onDemandCompute[account] != 0 {
@@ -258,11 +272,10 @@ struct ChargeLedger {
         .fee, account: Catalog.payer, product: chargeProducts[7], amount: support,
         description: "AWS Support (Business)"))
     for account in factory.catalog.accounts.indices {
-      for (codeIndex, code) in Self.codes.enumerated() where ledger.billed[account][codeIndex] > 0 {
+      for (codeIndex, code) in Self.codes.enumerated() where ledger.charged[account][codeIndex] {
         let tax = DecimalText.round(
-          DecimalText.scale(ledger.billed[account][codeIndex], by: 6, over: 100),
+          DecimalText.scale(max(0, ledger.billed[account][codeIndex]), by: 6, over: 100),
           toMultipleOf: 10_000_000)
-        guard tax > 0 else { continue }
         lines.append(
           factory.monthlyCharge(
             .tax, account: account, product: chargeProducts[codeIndex], amount: tax,

@@ -116,7 +116,7 @@ public struct SampleBillSet: Sendable {
       - a Partial Upfront reservation of 2 × c5.2xlarge Linux in eu-west-1 whose term is the
         billing month (`pricing/LeaseContractLength` = `1mo`, not an AWS offering: it makes
         the upfront fee amortise entirely inside the bill that charges it);
-      - a 1-year No Upfront Compute Savings Plan, $0.60 an hour;
+      - a 1-year No Upfront Compute Savings Plan, $0.40 an hour;
       - a Partial Upfront EC2 Instance Savings Plan (m5, us-east-1), $0.10 + $0.10 amortised
         an hour, also with a one-month term (`savingsPlan/PurchaseTerm` = `1mo`).
 
@@ -135,10 +135,10 @@ public struct SampleBillSet: Sendable {
 
       The 57 columns of `shared/samples/focus-1.2-1.3-generated/focus_1_2_cost_and_usage_azure.csv`.
       Five subscriptions; virtual machines, a storage account and a SQL database in West
-      Europe; a reservation of 3 × D4s v5 paid monthly: one `Purchase` row (billed, effective
+      Europe; a reservation of 2 × D4s v5 paid monthly: one `Purchase` row (billed, effective
       0), daily `Used` rows on the covered VMs and `Unused` rows on weekends (billed 0,
       effective = the amortised share); a `Credit`; `Tax` (VAT) per subscription. Team tags in
-      the `Tags` JSON with variants (`team`, `Team`, `" team"`, `Payments`); one database is
+      the `Tags` JSON with variants (`team`, `Team`, `" team"`, `Search`); one database is
       untagged; one VM's resource id is written with its resource group in upper case on even
       days (Azure ids compare case-insensitively).
 

@@ -56,14 +56,18 @@ enum SampleCatalog {
     // payments: mostly `team=payments`, with the variants a real estate accumulates.
     let paymentsProd = tags(
       team: "payments", costCenter: "CC-1001", env: "prod", createdBy: terraform)
-    let paymentsApi = instance(payments, "m5.xlarge", east, .always, paymentsProd, volumeGB: 200)
-    instance(payments, "m5.xlarge", east, .always, paymentsProd, volumeGB: 200, volumeTags: .untagged)
+    let paymentsApi = instance(payments, "m5.xlarge", east, .always, paymentsProd)
+    instance(
+      payments, "m5.xlarge", east, .always, paymentsProd, volumeGB: 200, volumeTags: .untagged)
     instance(
       payments, "m5.xlarge", east,
-      .always, tags(capitalTeam: "Payments", costCenter: "CC-1001", env: "prod", createdBy: console))
-    instance(payments, "m5.large", east, .always, tags(team: "pay", costCenter: "CC-1001", env: "prd"))
+      .always, tags(capitalTeam: "Payments", costCenter: "CC-1001", env: "prod", createdBy: console)
+    )
     instance(
-      payments, "m5.large", east, windows: true, .launched(october, day: 8, hour: 7), tags(team: "Paymnts", costCenter: "cc1001", env: "prod"), volumeGB: 120)
+      payments, "m5.large", east, .always, tags(team: "pay", costCenter: "CC-1001", env: "prd"))
+    instance(
+      payments, "m5.large", east, windows: true, .launched(october, day: 8, hour: 7),
+      tags(team: "Paymnts", costCenter: "cc1001", env: "prod"), volumeGB: 120)
     instance(
       payments, "c5.xlarge", east, .businessHours,
       tags(team: "payments", costCenter: "CC-1001", env: "staging"))
@@ -74,18 +78,20 @@ enum SampleCatalog {
     // search
     let searchProd = tags(team: "search", costCenter: "CC-2002", env: "prod")
     let searchNode = instance(search, "r5.xlarge", east, .always, searchProd, volumeGB: 500)
-    instance(search, "r5.xlarge", east, .always, tags(team: " search", costCenter: "CC-2002", env: "prod"))
     instance(
-      search, "r5.large", west, .launched(october, day: 2, hour: 10), tags(capitalTeam: "search", costCenter: "CC-2002", env: "prod"))
+      search, "r5.xlarge", east, .always, tags(team: " search", costCenter: "CC-2002", env: "prod"))
     instance(
-      search, "m5.xlarge", east,
-      .always, tags(team: "search", capitalTeam: "Search", costCenter: "CC-2002", env: "prod"))
+      search, "r5.large", west, .launched(october, day: 2, hour: 10),
+      tags(capitalTeam: "search", costCenter: "CC-2002", env: "prod"))
+    instance(
+      search, "m5.xlarge", east, .weekdays,
+      tags(team: "search", capitalTeam: "Search", costCenter: "CC-2002", env: "prod"))
     instance(search, "m5.xlarge", east, .weekdays, .untagged)
-    instance(search, "c5.2xlarge", west, .always, searchProd, volumeGB: 300)
+    instance(search, "c5.2xlarge", west, .always, searchProd)
 
     // data
     let dataProd = tags(team: "data-eng", costCenter: "CC-3003", env: "prod", createdBy: terraform)
-    let dataWorker = instance(data, "c5.2xlarge", west, .always, dataProd)
+    let dataWorker = instance(data, "c5.2xlarge", west, .weekdays, dataProd)
     instance(data, "c5.2xlarge", west, .batch, tags(team: "data-eng", env: "prd"))
     instance(
       data, "m5.2xlarge", east, .launched(october, day: 12, hour: 15),
@@ -96,8 +102,11 @@ enum SampleCatalog {
       tags(team: "data-eng", capitalTeam: "ml", env: "staging"))
 
     // ml
-    instance(ml, "m5.2xlarge", east, .batch, tags(team: "ml", costCenter: "CC-4004", env: "staging"))
-    instance(ml, "c5.xlarge", east, .launched(october, day: 5, hour: 8), tags(capitalTeam: "ML", env: "prod"))
+    instance(
+      ml, "m5.2xlarge", east, .batch, tags(team: "ml", costCenter: "CC-4004", env: "staging"))
+    instance(
+      ml, "c5.xlarge", east, .launched(october, day: 5, hour: 8),
+      tags(capitalTeam: "ML", env: "prod"))
     instance(
       ml, "r5.2xlarge", east, .launched(october, day: 20, hour: 0),
       tags(team: "ml", costCenter: "CC-4004", env: "prod"), volumeGB: 250)
@@ -114,8 +123,10 @@ enum SampleCatalog {
       platform, "m5.large", west, .launched(october, day: 1, hour: 0), .untagged)
 
     // Databases: instance hours plus storage.
-    func database(_ account: Int, _ name: String, _ instanceClass: String, _ region: Region,
-      storageGB: Int64, _ tagSet: TagSet) {
+    func database(
+      _ account: Int, _ name: String, _ instanceClass: String, _ region: Region,
+      storageGB: Int64, _ tagSet: TagSet
+    ) {
       catalog.add(
         Resource(
           kind: .database,

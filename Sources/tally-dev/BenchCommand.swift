@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     commandName: "bench",
     abstract: "Time importing a large generated CUR: sqlite3's .import against tally import.",
     discussion: """
-      Generates WORK-DIR/cur-bench.csv (a legacy CUR of --lines rows and 102 columns), or \
+      Generates WORK-DIR/cur-bench.csv (a legacy CUR of --lines rows and 101 columns), or \
       reuses it when WORK-DIR/cur-bench.csv.meta records the same line count, seed and \
       generator version. Then imports it twice into fresh databases, one run each:
         sqlite3 WORK-DIR/baseline.sqlite ".import --csv WORK-DIR/cur-bench.csv cur"
@@ -56,6 +56,12 @@ struct BenchCommand: ParsableCommand {
       return
     }
     let manager = FileManager.default
+    if !skipTally && !manager.isExecutableFile(atPath: tally) {
+      throw BenchError(
+        description:
+          "no tally executable at \(tally): build it (swift build -c release), pass --tally PATH, or pass --skip-tally"
+      )
+    }
     try manager.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
     let bill = try BenchFile.prepare(
       directory: workDirectory, lines: lines, seed: seed,
@@ -73,10 +79,6 @@ struct BenchCommand: ParsableCommand {
       try verifySQLiteRowCount(&runs[0], database: baseline)
     }
     if !skipTally {
-      guard manager.isExecutableFile(atPath: tally) else {
-        throw ValidationError(
-          "no tally executable at \(tally): build it (swift build -c release) or pass --skip-tally")
-      }
       let database = path("tally.sqlite")
       runs.append(
         try measure(
@@ -151,6 +153,11 @@ struct BenchCommand: ParsableCommand {
       .replacingOccurrences(of: "\"", with: "\\\"")
     return "\"\(escaped)\""
   }
+}
+
+/// A benchmark that cannot start.
+struct BenchError: Error, CustomStringConvertible {
+  var description: String
 }
 
 /// The generated CUR of a benchmark run.
@@ -272,10 +279,10 @@ struct BenchReport {
     }
   }
 
-  /// tally's wall time over sqlite3's, when both ran.
+  /// tally's wall time over sqlite3's, when both ran and succeeded.
   var ratio: Double? {
-    guard let sqlite = runs.first(where: { $0.tool == "sqlite3" }),
-      let tally = runs.first(where: { $0.tool == "tally" })
+    guard let sqlite = runs.first(where: { $0.tool == "sqlite3" && $0.failure == nil }),
+      let tally = runs.first(where: { $0.tool == "tally" && $0.failure == nil })
     else { return nil }
     return tally.result.wallSeconds / sqlite.result.wallSeconds
   }
@@ -289,10 +296,13 @@ struct BenchReport {
       "tool        wall s      rows/s      MB/s   peak RSS MB   status",
     ]
     for row in rows {
+      // Foundation's `%-8@` does not pad on Linux: pad the name in Swift.
+      let tool = row.tool.padding(toLength: 8, withPad: " ", startingAt: 0)
       lines.append(
-        String(
-          format: "%-8@ %9.2f %11.0f %9.1f %13.1f   %@", row.tool, row.wallSeconds,
-          row.rowsPerSecond, row.megabytesPerSecond, row.peakRSSMegabytes, row.status))
+        tool
+          + String(
+            format: " %9.2f %11.0f %9.1f %13.1f   ", row.wallSeconds, row.rowsPerSecond,
+            row.megabytesPerSecond, row.peakRSSMegabytes) + row.status)
     }
     if let ratio {
       lines.append("")
@@ -309,7 +319,7 @@ struct BenchReport {
       seed: bill.seed, reused: bill.reused, generationSeconds: bill.generationSeconds,
       results: rows, tallyToSQLiteWallRatio: ratio)
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     return String(decoding: try encoder.encode(document), as: UTF8.self)
   }
 }

@@ -81,3 +81,68 @@ import Testing
     #expect(run.stderr.contains("\(config):5: policy.tags[0]: unknown key \"requird\""))
   }
 }
+
+/// Detection and the new formats through the binary: exit codes, diagnostics, format names.
+@Suite struct FormatsCommandTests {
+  /// A file tally cannot recognise fails with exit code 3 (input error) and a message that says
+  /// what was looked for.
+  @Test func unrecognisedFileExitsWithCode3() throws {
+    let scratch = try ScratchDirectory()
+    let run = try TallyBinary.run([
+      "--db", scratch.file("t.sqlite"), "import",
+      TallyBinary.endToEndFixture("unrecognised.csv"),
+    ])
+    #expect(run.status == 3)
+    #expect(run.stderr.contains("unrecognised.csv:1"))
+    #expect(run.stderr.contains("looked for"))
+  }
+
+  /// Malformed files of the new formats fail with exit code 3 and a diagnostic naming the
+  /// file, the line and the column; the database keeps what it had.
+  @Test(arguments: [
+    ("bad-tags.csv", ":3:33 (Tags, character 8): bad JSON in the tags"),
+    ("bad-date.jsonl", ":2 (usage_start_time): expected a timestamp"),
+    ("bad-page.json", ":4:3: bad JSON"),
+  ])
+  func malformedFilesExitWithCode3(_ name: String, _ diagnostic: String) throws {
+    let scratch = try ScratchDirectory()
+    let database = scratch.file("t.sqlite")
+    let good = try TallyBinary.run([
+      "--db", database, "import", TallyBinary.endToEndFixture("azure-on-demand.csv"),
+    ])
+    #expect(good.status == 0, "\(good.stderr)")
+    let before = try TallyBinary.run(["--db", database, "summary", "--format", "json"])
+    let run = try TallyBinary.run([
+      "--db", database, "import", TallyBinary.endToEndFixture(name),
+    ])
+    #expect(run.status == 3)
+    #expect(run.stderr.contains(name + diagnostic), "\(run.stderr)")
+    #expect(run.stdout.contains("failed"))
+    let after = try TallyBinary.run(["--db", database, "summary", "--format", "json"])
+    #expect(after.stdout == before.stdout)
+  }
+
+  /// Each import line names the format and version detected, and JSON output carries the
+  /// kind, the resources of an inventory and the notes.
+  @Test func importLinesNameTheFormat() throws {
+    let scratch = try ScratchDirectory()
+    let run = try TallyBinary.run([
+      "--db", scratch.file("t.sqlite"), "import",
+      TallyBinary.endToEndFixture("azure-on-demand.csv"),
+      TallyBinary.endToEndFixture("generic-inventory.csv"),
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.contains("azure-on-demand.csv: azure-ea cost c360, 2 lines"))
+    #expect(run.stdout.contains("note: no reservation or savings plan rows"))
+    #expect(run.stdout.contains("generic-inventory.csv: inventory generic-csv csv, 1 resources"))
+    let json = try TallyBinary.run([
+      "--db", scratch.file("u.sqlite"), "import", "--format", "json",
+      TallyBinary.endToEndFixture("generic-inventory.csv"),
+    ])
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    let delivery = try #require((object["deliveries"] as? [[String: Any]])?.first)
+    #expect(delivery["kind"] as? String == "inventory")
+    #expect(delivery["resources"] as? Int == 1)
+  }
+}

@@ -47,6 +47,11 @@ struct TallyBinary {
   static func fixture(_ relative: String) -> String {
     repository.appendingPathComponent("Tests/TallyKitTests/Fixtures/\(relative)").path
   }
+
+  /// A fixture of the end-to-end tests (Tests/TallyEndToEndTests/Fixtures).
+  static func endToEndFixture(_ relative: String) -> String {
+    repository.appendingPathComponent("Tests/TallyEndToEndTests/Fixtures/\(relative)").path
+  }
 }
 
 /// A temporary directory removed when released.

@@ -14,7 +14,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
   }
 
   /// Parses `YYYY-MM-DD`, optionally followed by `T` or a space and `HH:MM[:SS[.fff…]]`, and an
-  /// optional zone: `Z`, `+HH:MM`, `+HHMM` or `-HH:MM` (a missing zone means UTC). Also the
+  /// optional zone: `Z`, ` UTC`, `+HH:MM`, `+HHMM` or `-HH:MM` (a missing zone means UTC). Also the
   /// compact form `YYYYMMDDTHHMMSS[.fff]Z` of AWS manifests. Returns nil for anything else.
   public init?(parsing bytes: UnsafeRawBufferPointer) {
     var scanner = DigitScanner(bytes: bytes)
@@ -159,6 +159,17 @@ private struct DigitScanner {
     return true
   }
 
+  /// Skips `word` if the bytes continue with it.
+  mutating func skipWord(_ word: StaticString) -> Bool {
+    let count = word.utf8CodeUnitCount
+    guard index + count <= bytes.count else { return false }
+    for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] {
+      return false
+    }
+    index += count
+    return true
+  }
+
   mutating func scanTimestamp() -> Timestamp? {
     guard let year = digits(4) else { return nil }
     let compact = !skip(UInt8(ascii: "-"))
@@ -185,7 +196,9 @@ private struct DigitScanner {
       guard hour < 24, minute < 60, second < 61 else { return nil }
     }
     var offsetSeconds = 0
-    if skip(UInt8(ascii: "Z")) {
+    if skipWord(" UTC") {
+      // BigQuery writes TIMESTAMP values as `2020-11-09 23:00:00 UTC` in JSON exports.
+    } else if skip(UInt8(ascii: "Z")) {
     } else if let sign = current, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
       index += 1
       guard let h = digits(2) else { return nil }

@@ -1,6 +1,15 @@
-/// AWS legacy Cost and Usage Reports: `category/Name` headers or the Athena snake_case variant
+/// AWS Cost and Usage Reports, legacy and 2.0.
+///
+/// Legacy CUR: `category/Name` headers or the Athena snake_case variant
 /// (`line_item_unblended_cost`), with columns that drift from month to month and one
 /// `resourceTags/user:…` or `aws:…` column per activated tag.
+///
+/// CUR 2.0 (AWS Data Exports, table `COST_AND_USAGE_REPORT`): a fixed set of snake_case columns
+/// whose names normalise to the legacy ones, plus map columns written as JSON text in CSV:
+/// `resource_tags` (the tags, keys such as `user_team`, kept as written), `product` (attributes
+/// such as `product_name`, `operating_system`, `tenancy`), `cost_category` and `discount`. Each
+/// distinct map text is parsed once and cached by its bytes. The payer and usage account names
+/// (`bill_payer_account_name`, `line_item_usage_account_name`) name the accounts.
 ///
 /// Billed cost is `lineItem/UnblendedCost`. Effective (amortised) cost follows the formula of
 /// AWS's own dashboards (DESIGN.md, formats.md §2.5):
@@ -19,15 +28,32 @@
 /// which would count the covered usage twice), else the billed cost. Legacy CUR shows no
 /// negotiated price, so contracted cost equals list cost.
 struct AWSCURMapper: CostLineMapper {
+  /// Which generation of the report a header is.
+  enum Schema {
+    case legacy, cur2
+  }
+
   let format = "aws-cur"
   let readsNULLAsNull = false
   let formatVersion: String
   let keptColumns: [Bool]
+  private let schema: Schema
   private let c: Columns
   /// The tag columns: raw key (`user:team`) and position.
   private let tagColumns: [(key: String, column: Int)]
   private var tagSets = TagSetCache()
   private var tagKey: [UInt8] = []
+  /// CUR 2.0: the attributes read from each distinct `product` map, by its bytes.
+  private var products = ByteKeyedTable()
+  private var productAttributes: [ProductAttributes] = []
+  private let stable = StableBytes()
+
+  /// What tally reads from a CUR 2.0 `product` map, kept at stable addresses.
+  private struct ProductAttributes {
+    var name = UnsafeRawBufferPointer(start: nil, count: 0)
+    var operatingSystem = UnsafeRawBufferPointer(start: nil, count: 0)
+    var tenancy = UnsafeRawBufferPointer(start: nil, count: 0)
+  }
 
   private struct Columns {
     var payerAccount: Int
@@ -66,6 +92,10 @@ struct AWSCURMapper: CostLineMapper {
     var savingsPlanRate: Int?
     var totalCommitmentToDate: Int?
     var usedCommitment: Int?
+    var payerAccountName: Int?
+    var usageAccountName: Int?
+    var productMap: Int?
+    var resourceTagsMap: Int?
     var reservationEnd: Int?
     var leaseContractLength: Int?
     var purchaseOption: Int?
@@ -84,9 +114,10 @@ struct AWSCURMapper: CostLineMapper {
         instanceType, operatingSystem, tenancy, productFamily, pricingTerm, pricingUnit,
         publicOnDemandCost, publicOnDemandRate, reservationARN, reservationEffectiveCost,
         unusedAmortizedUpfront, unusedRecurringFee, savingsPlanARN, savingsPlanEffectiveCost,
-        savingsPlanRate, totalCommitmentToDate, usedCommitment, reservationEnd,
-        leaseContractLength, purchaseOption, offeringClass, savingsPlanEnd, savingsPlanTerm,
-        savingsPlanPayment, savingsPlanOffering,
+        savingsPlanRate, totalCommitmentToDate, usedCommitment, payerAccountName,
+        usageAccountName, productMap, resourceTagsMap, reservationEnd, leaseContractLength,
+        purchaseOption, offeringClass, savingsPlanEnd, savingsPlanTerm, savingsPlanPayment,
+        savingsPlanOffering,
       ]
     }
   }
@@ -94,18 +125,33 @@ struct AWSCURMapper: CostLineMapper {
   /// True when the header is a legacy CUR's (slash or Athena names), not CUR 2.0's, whose map
   /// columns `resource_tags` and `product` hold JSON.
   static func recognises(_ header: Header) -> Bool {
-    header.has("lineItem/UnblendedCost", "lineItem/LineItemType")
-      && !header.names.contains("resource_tags") && !header.names.contains("product")
+    header.has("lineItem/UnblendedCost", "lineItem/LineItemType") && !recognisesCUR2(header)
   }
 
-  init(header: Header, path: String) throws(InputError) {
+  /// True for a CUR 2.0 header: the snake_case cost columns with one of the columns only
+  /// CUR 2.0 has (a map column, or the account name columns).
+  static func recognisesCUR2(_ header: Header) -> Bool {
+    header.names.contains("line_item_unblended_cost")
+      && header.names.contains("line_item_line_item_type")
+      && cur2OnlyColumns.contains(where: header.names.contains)
+  }
+
+  /// Columns of CUR 2.0 that no legacy CUR (nor its Athena form) has.
+  static let cur2OnlyColumns = [
+    "product", "resource_tags", "cost_category", "discount", "bill_payer_account_name",
+    "line_item_usage_account_name",
+  ]
+
+  init(header: Header, path: String, schema: Schema = .legacy) throws(InputError) {
     func required(_ name: String) throws(InputError) -> Int {
       guard let index = header.index(name) else {
+        let written = schema == .cur2 ? snakeCaseName(name) : name
         throw InputError(
-          "missing required AWS CUR column \(name)", at: SourceLocation(file: path, line: 1))
+          "missing required AWS CUR column \(written)", at: SourceLocation(file: path, line: 1))
       }
       return index
     }
+    self.schema = schema
     c = Columns(
       payerAccount: try required("bill/PayerAccountId"),
       usageAccount: header.index("lineItem/UsageAccountId"),
@@ -143,6 +189,10 @@ struct AWSCURMapper: CostLineMapper {
       savingsPlanRate: header.index("savingsPlan/SavingsPlanRate"),
       totalCommitmentToDate: header.index("savingsPlan/TotalCommitmentToDate"),
       usedCommitment: header.index("savingsPlan/UsedCommitment"),
+      payerAccountName: header.names.firstIndex(of: "bill_payer_account_name"),
+      usageAccountName: header.names.firstIndex(of: "line_item_usage_account_name"),
+      productMap: schema == .cur2 ? header.names.firstIndex(of: "product") : nil,
+      resourceTagsMap: schema == .cur2 ? header.names.firstIndex(of: "resource_tags") : nil,
       reservationEnd: header.index("reservation/EndTime"),
       leaseContractLength: header.index("pricing/LeaseContractLength"),
       purchaseOption: header.index("pricing/PurchaseOption"),
@@ -152,7 +202,7 @@ struct AWSCURMapper: CostLineMapper {
       savingsPlanPayment: header.index("savingsPlan/PaymentOption"),
       savingsPlanOffering: header.index("savingsPlan/OfferingType"))
     var tagColumns: [(key: String, column: Int)] = []
-    for (index, name) in header.names.enumerated() {
+    for (index, name) in header.names.enumerated() where schema == .legacy {
       if name.hasPrefix("resourceTags/") {
         tagColumns.append((String(name.dropFirst("resourceTags/".count)), index))
       } else if name.hasPrefix("resource_tags_") {
@@ -161,7 +211,11 @@ struct AWSCURMapper: CostLineMapper {
     }
     self.tagColumns = tagColumns
     keptColumns = keptMask(width: header.names.count, columns: c.all + tagColumns.map(\.column))
-    formatVersion = header.names.contains("lineItem/UnblendedCost") ? "legacy" : "legacy-athena"
+    switch schema {
+    case .cur2: formatVersion = "2.0"
+    case .legacy:
+      formatVersion = header.names.contains("lineItem/UnblendedCost") ? "legacy" : "legacy-athena"
+    }
   }
 
   func sourceName(_ fields: RecordFields) -> String {
@@ -178,6 +232,8 @@ struct AWSCURMapper: CostLineMapper {
         "expected a payer account id, found an empty field", at: f.location(c.payerAccount))
     }
     line.subAccountID = f.text(c.usageAccount)
+    line.billingAccountName = f.text(c.payerAccountName)
+    line.subAccountName = f.text(c.usageAccountName)
     line.billingPeriodStart = try f.timestamp(c.billingPeriodStart)
     line.chargePeriodStart = try f.timestamp(c.usageStart)
     line.chargePeriodEnd = try f.timestamp(c.usageEnd)
@@ -281,7 +337,68 @@ struct AWSCURMapper: CostLineMapper {
       line.listCost = publicCost ?? unblended
     }
     line.contractedCost = line.listCost
-    line.tagSetID = try tagSetID(f, writer: writer)
+    if schema == .cur2 {
+      if let column = c.productMap {
+        let product = try productAttributes(f, column: column)
+        if !product.name.isEmpty { line.serviceName = product.name }
+        line.platform = product.operatingSystem
+        line.tenancy = product.tenancy
+      }
+      line.tagSetID = try mapTagSetID(f, column: c.resourceTagsMap, writer: writer)
+    } else {
+      line.tagSetID = try tagSetID(f, writer: writer)
+    }
+  }
+
+  /// The attributes of the record's `product` map, parsed once per distinct text.
+  private mutating func productAttributes(_ f: RecordFields, column: Int) throws(InputError)
+    -> ProductAttributes
+  {
+    let bytes = f.text(column)
+    if let index = products.value(for: bytes) { return productAttributes[Int(index)] }
+    let pairs: [(key: String, value: String)]
+    do throws(FlatJSONObject.ParseError) {
+      pairs = try FlatJSONObject.parse(bytes)
+    } catch {
+      throw badJSON(error, in: "the product map", f, column)
+    }
+    var attributes = ProductAttributes()
+    for (key, value) in pairs {
+      switch key {
+      case "product_name", "ProductName", "productName": attributes.name = stable.store(value)
+      case "operating_system", "operatingSystem": attributes.operatingSystem = stable.store(value)
+      case "tenancy": attributes.tenancy = stable.store(value)
+      default: break
+      }
+    }
+    products.insert(Int64(productAttributes.count), for: bytes)
+    productAttributes.append(attributes)
+    return attributes
+  }
+
+  /// CUR 2.0: the tag set of the `resource_tags` map, parsed and stored once per distinct text.
+  private mutating func mapTagSetID(_ f: RecordFields, column: Int?, writer: CostLineWriter)
+    throws(InputError) -> Int64
+  {
+    let bytes = f.text(column)
+    if let id = tagSets.cachedID(for: bytes) { return id }
+    let pairs: [(key: String, value: String)]
+    do throws(FlatJSONObject.ParseError) {
+      pairs = try FlatJSONObject.parse(bytes)
+    } catch {
+      throw badJSON(error, in: "the tags", f, column)
+    }
+    let id = try tagSets.store(pairs, writer: writer, at: f.location(column))
+    tagSets.remember(id, for: bytes)
+    return id
+  }
+
+  private func badJSON(
+    _ error: FlatJSONObject.ParseError, in what: String, _ f: RecordFields, _ column: Int?
+  ) -> InputError {
+    var location = f.location(column)
+    location.columnName = location.columnName.map { "\($0), character \(error.offset + 1)" }
+    return InputError("bad JSON in \(what): \(error.message)", at: location)
   }
 
   private func pricingCategory(_ kind: LineItemKind, _ f: RecordFields) -> UnsafeRawBufferPointer {
@@ -327,6 +444,26 @@ struct AWSCURMapper: CostLineMapper {
   private static var dynamic: UnsafeRawBufferPointer { bytes("Dynamic") }
   private static var standard: UnsafeRawBufferPointer { bytes("Standard") }
   private static var correction: UnsafeRawBufferPointer { bytes("Correction") }
+}
+
+/// `lineItem/UnblendedCost` → `line_item_unblended_cost`: how CUR 2.0 spells a legacy name.
+private func snakeCaseName(_ slashName: String) -> String {
+  var out = ""
+  var previousWasUpper = false
+  for character in slashName {
+    if character == "/" || character == ":" {
+      out += "_"
+      previousWasUpper = false
+    } else if character.isUppercase {
+      if !out.isEmpty && !out.hasSuffix("_") && !previousWasUpper { out += "_" }
+      out += character.lowercased()
+      previousWasUpper = true
+    } else {
+      out.append(character)
+      previousWasUpper = false
+    }
+  }
+  return out
 }
 
 private func bytes(_ text: StaticString) -> UnsafeRawBufferPointer {

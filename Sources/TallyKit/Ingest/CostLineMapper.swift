@@ -14,6 +14,22 @@ protocol CostLineMapper {
   /// Fills `line` from one record.
   mutating func map(_ fields: RecordFields, into line: inout CostLine, writer: CostLineWriter)
     throws(InputError)
+  /// Hands `body` each further line the record yields after the one ``map(_:into:writer:)``
+  /// filled (GCP credits become lines of their own), starting from a copy of that line.
+  mutating func forEachExtraLine(
+    _ fields: RecordFields, after line: CostLine, _ body: (inout CostLine) throws -> Void
+  ) throws
+  /// What the records read so far say about which Azure dataset (actual or amortized) the
+  /// delivery is; nil for formats that have one dataset.
+  var datasetEvidence: DatasetEvidence? { get }
+}
+
+extension CostLineMapper {
+  func forEachExtraLine(
+    _ fields: RecordFields, after line: CostLine, _ body: (inout CostLine) throws -> Void
+  ) throws {}
+
+  var datasetEvidence: DatasetEvidence? { nil }
 }
 
 /// Tag sets by the raw bytes they were read from, so that each distinct tag text is parsed and

@@ -4,8 +4,9 @@ import Foundation
 /// given, directories walked recursively (hidden files skipped, sorted by path; only names
 /// ending in .csv, .gz, .json, .jsonl or .ndjson, so a README beside the bills is left alone;
 /// the format itself is always detected from content), and glob
-/// patterns (`*`, `?`, `[…]`) matched by glob(3). Files that a CUR manifest in the same walk
-/// names are left to the manifest, which imports them as one delivery.
+/// patterns (`*`, `?`, `[…]`) matched by glob(3). Files that a manifest in the same walk (AWS
+/// CUR, AWS Data Exports, Azure export) names are left to the manifest, which imports them as
+/// one delivery.
 public func expandImportPaths(_ arguments: [String]) throws(InputError) -> [String] {
   var paths: [String] = []
   for argument in arguments {
@@ -24,10 +25,16 @@ public func expandImportPaths(_ arguments: [String]) throws(InputError) -> [Stri
   }
   var namedByManifests: Set<String> = []
   for path in paths where path.lowercased().hasSuffix(".json") {
-    guard let json = try? CURManifest.jsonObject(atPath: path), CURManifest.recognises(json),
-      let manifest = try? CURManifest(path: path, json: json)
+    guard let sniff = try? FormatDetection.sniff(path: path), sniff.isJSON,
+      let kind = FormatDetection.jsonKind(sniff.keys)
     else { continue }
-    namedByManifests.formUnion(manifest.reportFiles.map(standardised))
+    switch kind {
+    case .curManifest, .dataExportsManifest, .azureExportManifest:
+      guard let manifest = try? DeliveryManifest(path: path, kind: kind) else { continue }
+      namedByManifests.formUnion(manifest.dataFiles.map(standardised))
+    case .gcpBillingLines, .inventory:
+      continue
+    }
   }
   var seen: Set<String> = []
   return paths.filter { path in

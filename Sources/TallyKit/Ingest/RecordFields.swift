@@ -12,6 +12,9 @@ struct RecordFields {
   let path: String
   /// Whether the literal text `NULL` means null (real FOCUS exports write it).
   let nullLiteral: Bool
+  /// Whether errors name the field's number (CSV); records made from JSON lines name only the
+  /// field.
+  var reportsColumnNumbers = true
 
   /// The field's bytes; empty when the column is absent, the field is empty, or it is `NULL`
   /// where that literal means null.
@@ -118,7 +121,7 @@ struct RecordFields {
   /// Where a column of this record is.
   func location(_ column: Int?) -> SourceLocation {
     SourceLocation(
-      file: path, line: record.line, column: column.map { $0 + 1 },
+      file: path, line: record.line, column: reportsColumnNumbers ? column.map { $0 + 1 } : nil,
       columnName: column.map { header.names[$0] })
   }
 }

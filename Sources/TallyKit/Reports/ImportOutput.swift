@@ -22,9 +22,15 @@ public struct ImportOutput: Encodable, Sendable {
     public var replacedImports: [Int64]
     /// Why it failed.
     public var error: String?
+    /// `bill` or `inventory`.
+    public var kind: String = "bill"
+    /// Inventories: resources in the snapshot.
+    public var resources: Int?
+    /// What the import decided that a reader should know.
+    public var notes: [String] = []
 
     enum CodingKeys: String, CodingKey {
-      case path, status, format, source, lines, totals, error
+      case path, status, format, source, lines, totals, error, kind, resources, notes
       case importId = "import_id"
       case replacedImports = "replaced_imports"
     }
@@ -38,12 +44,14 @@ public struct ImportOutput: Encodable, Sendable {
 
   /// Adds a delivery that was imported, skipped or replaced.
   public mutating func append(_ outcome: ImportOutcome) {
+    let inventory = outcome.kind == .inventory
     deliveries.append(
       Delivery(
         path: outcome.path, status: outcome.status.rawValue, format: outcome.format,
-        source: outcome.source, importId: outcome.importID, lines: outcome.rowCount,
+        source: outcome.source, importId: outcome.importID, lines: inventory ? 0 : outcome.rowCount,
         totals: SummaryOutput(outcome.totals).months, replacedImports: outcome.replacedImports,
-        error: nil))
+        error: nil, kind: outcome.kind.rawValue, resources: inventory ? outcome.rowCount : nil,
+        notes: outcome.notes))
   }
 
   /// Adds a delivery that failed and was rolled back.
@@ -58,10 +66,20 @@ public struct ImportOutput: Encodable, Sendable {
   public static func line(for delivery: Delivery) -> String {
     switch delivery.status {
     case "skipped":
+      let what = delivery.kind == "inventory" ? "snapshot" : "import"
       return
-        "skipped   \(delivery.path): the same bytes were imported before (import #\(delivery.importId ?? 0))"
+        "skipped   \(delivery.path): the same bytes were imported before (\(what) #\(delivery.importId ?? 0))"
     case "failed":
       return "failed    \(delivery.path): rolled back"
+    case _ where delivery.kind == "inventory":
+      let replaced =
+        delivery.replacedImports.isEmpty
+        ? ""
+        : " (replaces snapshot #\(delivery.replacedImports.map(String.init).joined(separator: ", #")))"
+      let status = delivery.status.padding(toLength: 9, withPad: " ", startingAt: 0)
+      return
+        "\(status) \(delivery.path): \(delivery.format), \(delivery.resources ?? 0) resources, "
+        + "source \(delivery.source)\(replaced)" + notes(delivery)
     default:
       let totals = delivery.totals.map { month in
         let billed =
@@ -77,8 +95,13 @@ public struct ImportOutput: Encodable, Sendable {
         : " (supersedes import #\(delivery.replacedImports.map(String.init).joined(separator: ", #")))"
       let status = delivery.status.padding(toLength: 9, withPad: " ", startingAt: 0)
       return
-        "\(status) \(delivery.path): \(delivery.format), \(delivery.lines) lines; \(totals)\(replaced)"
+        "\(status) \(delivery.path): \(delivery.format), \(delivery.lines) lines"
+        + (totals.isEmpty ? "" : "; \(totals)") + replaced + notes(delivery)
     }
+  }
+
+  private static func notes(_ delivery: Delivery) -> String {
+    delivery.notes.map { "\n          note: \($0)" }.joined()
   }
 
   /// The whole result in `format` (the table form is the per-delivery lines).
@@ -90,11 +113,13 @@ public struct ImportOutput: Encodable, Sendable {
       return deliveries.map { ImportOutput.line(for: $0) + "\n" }.joined()
     case .csv:
       return ResultTable(
-        columns: ["path", "status", "format", "source", "import_id", "lines", "error"],
+        columns: [
+          "path", "status", "format", "source", "import_id", "lines", "error", "kind", "resources",
+        ],
         rows: deliveries.map {
           [
             $0.path, $0.status, $0.format, $0.source, $0.importId.map(String.init) ?? "",
-            String($0.lines), $0.error ?? "",
+            String($0.lines), $0.error ?? "", $0.kind, $0.resources.map(String.init) ?? "",
           ]
         }
       ).renderedAsCSV()

@@ -27,7 +27,8 @@ final class CostLineWriter {
     regions = try Dimension(connection, table: "regions", key: "name", attribute: nil)
     skus = try Dimension(connection, table: "skus", key: "sku", attribute: nil)
     resources = try Dimension(
-      connection, table: "resources", key: "resource_id", attribute: "resource_type")
+      connection, table: "resources", key: "resource_id", attribute: "resource_type",
+      derivedKey: "resource_key")
     commitments = try Dimension(
       connection, table: "commitment_discounts", key: "commitment_id", attribute: "type")
     tagSets = try TagSetTable(connection)
@@ -136,19 +137,27 @@ private struct Dimension: ~Copyable {
   private let select: Statement
   private let insert: Statement
   private let hasAttribute: Bool
+  private let hasDerivedKey: Bool
 
-  init(_ connection: Connection, table: String, key: String, attribute: String?)
-    throws(SQLiteError)
-  {
+  /// A dimension table; `derivedKey` names a column filled, when a row is inserted, with the
+  /// ``ResourceKey`` of the provider and key (for `resources`).
+  init(
+    _ connection: Connection, table: String, key: String, attribute: String?,
+    derivedKey: String? = nil
+  ) throws(SQLiteError) {
+    var columns = ["provider", key]
+    if let attribute { columns.append(attribute) }
+    if let derivedKey { columns.append(derivedKey) }
     let insertSQL =
-      attribute.map { "INSERT INTO \(table) (provider, \(key), \($0)) VALUES (?, ?, ?)" }
-      ?? "INSERT INTO \(table) (provider, \(key)) VALUES (?, ?)"
+      "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES ("
+      + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
     let select = try connection.prepare(
       "SELECT id FROM \(table) WHERE provider = ? AND \(key) = ?", persistent: true)
     let insert = try connection.prepare(insertSQL, persistent: true)
     self.select = select
     self.insert = insert
     hasAttribute = attribute != nil
+    hasDerivedKey = derivedKey != nil
   }
 
   /// The id of (provider, key), inserting the row with `attribute` the first time it is seen.
@@ -179,6 +188,12 @@ private struct Dimension: ~Copyable {
           insert.bindText(borrowing: attribute, at: 3)
         }
       }
+      if hasDerivedKey {
+        let canonical = ResourceKey.canonical(
+          provider: String(decoding: provider, as: UTF8.self),
+          resourceID: String(decoding: key, as: UTF8.self))
+        insert.bind(canonical, at: hasAttribute ? 4 : 3)
+      }
       try insert.run()
       id = try selectAgain(provider, key)
     }
@@ -196,54 +211,5 @@ private struct Dimension: ~Copyable {
       throw SQLiteError(code: 1, message: "a dimension row vanished after insert", sql: nil)
     }
     return select.int64(at: 0)
-  }
-}
-
-/// Tag sets by signature: the sorted raw pairs, each key and value length-prefixed so that no
-/// value can imitate a separator.
-private struct TagSetTable: ~Copyable {
-  private var known: [String: Int64] = [:]
-  private let select: Statement
-  private let insertSet: Statement
-  private let insertItem: Statement
-  private let connection: Connection
-
-  init(_ connection: Connection) throws(SQLiteError) {
-    let select = try connection.prepare("SELECT id FROM tag_sets WHERE signature = ?")
-    let insertSet = try connection.prepare("INSERT INTO tag_sets (signature) VALUES (?)")
-    let insertItem = try connection.prepare(
-      "INSERT INTO tag_set_items (tag_set_id, raw_key, raw_value) VALUES (?, ?, ?)")
-    self.connection = connection
-    self.select = select
-    self.insertSet = insertSet
-    self.insertItem = insertItem
-  }
-
-  mutating func id(for pairs: [(key: String, value: String)]) throws(SQLiteError) -> Int64 {
-    let sorted = pairs.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-    let signature = sorted.map {
-      "\($0.key.utf8.count):\($0.key)=\($0.value.utf8.count):\($0.value);"
-    }
-    .joined()
-    if let id = known[signature] { return id }
-    select.bind(signature, at: 1)
-    let id: Int64
-    if try select.step() {
-      id = select.int64(at: 0)
-      select.reset()
-    } else {
-      select.reset()
-      insertSet.bind(signature, at: 1)
-      try insertSet.run()
-      id = connection.lastInsertRowID
-      for pair in sorted {
-        insertItem.bind(id, at: 1)
-        insertItem.bind(pair.key, at: 2)
-        insertItem.bind(pair.value, at: 3)
-        try insertItem.run()
-      }
-    }
-    known[signature] = id
-    return id
   }
 }

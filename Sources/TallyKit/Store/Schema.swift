@@ -6,7 +6,11 @@
 /// tables. Tags are rows of a tag set with the raw key kept exactly as the provider wrote it.
 enum Schema {
   /// Each entry migrates from version `index` to `index + 1`.
-  static let migrations: [String] = [version1, version2, version3, version4]
+  static let migrations: [String] = [version1, version2, version3, version4, version5]
+
+  /// The version whose migration adds `resources.resource_key`; the keys of resources stored
+  /// before it are computed in Swift right after it runs (``ResourceKey`` is not SQL).
+  static let resourceKeyVersion = 4
 
   /// The version a fully migrated database has.
   static var currentVersion: Int { migrations.count }
@@ -212,10 +216,97 @@ enum Schema {
     ) STRICT, WITHOUT ROWID;
     """
 
+  /// Resource identity, inventories, where each tag came from, and the pairing of Azure's
+  /// actual and amortised datasets (docs/formats.md).
+  static let version4 = """
+    -- The canonical key of a billed resource (ResourceKey): aws:i-0abc, azure:/subscriptions/…
+    -- (lower-cased), gcp://compute.googleapis.com/…; inventory entries carry the same key.
+    ALTER TABLE resources ADD COLUMN resource_key TEXT;
+    CREATE INDEX resources_by_key ON resources(resource_key);
+
+    -- Azure cost details come as two datasets, actual and amortized, with the same columns.
+    -- `dataset` says which one an import is (NULL: other formats, or an Azure file that shows
+    -- no commitment rows, whose actual and amortized costs are the same); `pairing_key` names
+    -- the billing account whose two datasets pair (docs/formats.md, "Azure").
+    ALTER TABLE imports ADD COLUMN dataset TEXT;
+    ALTER TABLE imports ADD COLUMN pairing_key TEXT;
+    CREATE INDEX imports_by_pairing_key ON imports(pairing_key) WHERE pairing_key IS NOT NULL;
+
+    -- A resource inventory as imported: a snapshot replaces the previous snapshot of its source.
+    CREATE TABLE inventory_snapshots (
+      id INTEGER PRIMARY KEY,
+      source TEXT NOT NULL,               -- e.g. inventory:aws-get-resources:111122223333/us-east-1
+      path TEXT NOT NULL,
+      sha256 TEXT NOT NULL,
+      format TEXT NOT NULL,               -- aws-get-resources | aws-config | azure-resource-graph | …
+      format_version TEXT NOT NULL,
+      resource_count INTEGER NOT NULL,
+      pagination_token TEXT,              -- set when the listing says more pages follow
+      imported_at TEXT NOT NULL,
+      replaced_by INTEGER REFERENCES inventory_snapshots(id)
+    ) STRICT;
+    CREATE INDEX inventory_snapshots_by_sha256 ON inventory_snapshots(sha256);
+    CREATE INDEX inventory_snapshots_by_source ON inventory_snapshots(source);
+
+    -- The resources of the current snapshots (a replaced snapshot's rows are deleted).
+    CREATE TABLE inventory_resources (
+      snapshot_id INTEGER NOT NULL REFERENCES inventory_snapshots(id),
+      resource_key TEXT NOT NULL,
+      provider TEXT NOT NULL,             -- aws | azure | gcp | as the generic CSV names it
+      resource_id TEXT NOT NULL,          -- as the inventory wrote it (ARN, ARM id, asset name)
+      account TEXT,
+      region TEXT,
+      resource_type TEXT,
+      tag_set INTEGER NOT NULL REFERENCES tag_sets(id),
+      PRIMARY KEY (snapshot_id, resource_key)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX inventory_resources_by_key ON inventory_resources(resource_key, snapshot_id);
+
+    -- The tags the inventories give each resource key: from the newest snapshot that lists it.
+    -- `match_key` is how a tag key is compared with a bill's (Schema.tagMatchKey).
+    CREATE VIEW inventory_tags AS
+    SELECT r.resource_key, i.raw_key, i.raw_value, \(tagMatchKey("i.raw_key")) AS match_key,
+      r.snapshot_id
+    FROM inventory_resources r JOIN tag_set_items i ON i.tag_set_id = r.tag_set
+    WHERE r.snapshot_id = (
+      SELECT max(n.snapshot_id) FROM inventory_resources n WHERE n.resource_key = r.resource_key);
+
+    -- The tags of cost lines, with where each came from: every (tag_set, resource) pair that
+    -- cost lines use, the bill's own tags (source 'bill'), and the inventory tags of the line's
+    -- resource whose key the bill lacks (source 'inventory'). A line's tags are the rows with
+    -- its tag_set and resource (`resource IS NULL` for lines without a resource).
+    CREATE VIEW line_tags AS
+    WITH pairs AS (SELECT DISTINCT tag_set, resource FROM cost_lines)
+    SELECT p.tag_set, p.resource, i.raw_key, i.raw_value, 'bill' AS source
+    FROM pairs p JOIN tag_set_items i ON i.tag_set_id = p.tag_set
+    UNION ALL
+    SELECT p.tag_set, p.resource, t.raw_key, t.raw_value, 'inventory' AS source
+    FROM pairs p
+    JOIN resources r ON r.id = p.resource
+    JOIN inventory_tags t ON t.resource_key = r.resource_key
+    WHERE NOT EXISTS (
+      SELECT 1 FROM tag_set_items b
+      WHERE b.tag_set_id = p.tag_set AND \(tagMatchKey("b.raw_key")) = t.match_key);
+    """
+
+  /// SQL for the key under which a bill's tag and an inventory's tag are the same tag: the raw
+  /// key without the `user:` (legacy CUR) or `user_` (CUR 2.0) prefix, lower-cased, without
+  /// spaces and the separators AWS allows in keys (`_ - . : / = + @`). So `user:Cost Center`,
+  /// `user_cost_center` and `cost-center` meet, while the raw keys stay as written.
+  static func tagMatchKey(_ column: String) -> String {
+    var expression =
+      "CASE WHEN lower(substr(\(column), 1, 5)) IN ('user:', 'user_') "
+      + "THEN substr(\(column), 6) ELSE \(column) END"
+    for separator in [" ", "_", "-", ".", ":", "/", "=", "+", "@"] {
+      expression = "replace(\(expression), '\(separator)', '')"
+    }
+    return "lower(\(expression))"
+  }
+
   /// What the commitments stage needs to know about the commitment behind a line: its FOCUS
   /// category (Spend: savings plans and spend-based CUDs; Usage: reservations and resource
   /// CUDs), when it ends, and how it was bought, as the export writes them.
-  static let version4 = """
+  static let version5 = """
     ALTER TABLE cost_lines ADD COLUMN commitment_discount_category TEXT;  -- Spend | Usage
     ALTER TABLE cost_lines ADD COLUMN x_commitment_end INTEGER;   -- seconds since the epoch
     ALTER TABLE cost_lines ADD COLUMN x_purchase_term TEXT;        -- e.g. 1yr, 3yr

@@ -49,6 +49,7 @@ public final class Store {
       try connection.transaction {
         for step in version..<Schema.currentVersion {
           try connection.execute(Schema.migrations[step])
+          if step + 1 == Schema.resourceKeyVersion { try fillResourceKeys() }
           try connection.execute("PRAGMA user_version = \(step + 1)")
         }
       }
@@ -56,6 +57,27 @@ public final class Store {
       throw error
     } catch {
       throw SQLiteError(code: 1, message: "migration failed: \(error)", sql: nil)
+    }
+  }
+
+  /// Computes the canonical key of every resource stored without one (those imported before
+  /// schema version 2).
+  private func fillResourceKeys() throws(SQLiteError) {
+    let select = try connection.prepare(
+      "SELECT id, provider, resource_id FROM resources WHERE resource_key IS NULL")
+    var keys: [(Int64, String)] = []
+    while try select.step() {
+      keys.append(
+        (
+          select.int64(at: 0),
+          ResourceKey.canonical(provider: select.text(at: 1), resourceID: select.text(at: 2))
+        ))
+    }
+    let update = try connection.prepare("UPDATE resources SET resource_key = ? WHERE id = ?")
+    for (id, key) in keys {
+      update.bind(key, at: 1)
+      update.bind(id, at: 2)
+      try update.run()
     }
   }
 

@@ -93,7 +93,106 @@ struct ExpectedTotals: Equatable, CustomStringConvertible {
     }
   }
 
+  /// Azure cost details imported alone (no other dataset of the month in the store): `Cost`
+  /// (or `CostInBillingCurrency`, `PreTaxCost`) counts as billed, effective and contracted
+  /// cost; list cost is `paygCostInBillingCurrency` where the file has it, else the cost. The
+  /// month is that of `BillingPeriodStartDate` (`MM/DD/YYYY`, `M/D/YYYY` or ISO), or of the
+  /// row's date when the billing period is empty. Column names are matched ignoring case.
+  init(azureFile path: String) throws {
+    for row in try IndependentCSV.rows(path) {
+      let lowered = Dictionary(row.map { ($0.key.lowercased(), $0.value) }) { a, _ in a }
+      func value(_ names: String...) -> String? {
+        names.lazy.compactMap { lowered[$0.lowercased()] }.first
+      }
+      let period = value("BillingPeriodStartDate").flatMap { $0.isEmpty ? nil : $0 }
+      let month = try #require(
+        ExpectedTotals.month(ofAzureDate: period ?? value("Date", "UsageDateTime") ?? ""))
+      let key = Key(
+        month: month,
+        currency: value("BillingCurrency", "BillingCurrencyCode", "Currency") ?? "")
+      let cost = IndependentCSV.nanos(value("CostInBillingCurrency", "Cost", "PreTaxCost"))
+      var sums = self.sums[key] ?? Sums()
+      sums.rows += 1
+      sums.billed += cost
+      sums.effective += cost
+      sums.list += value("paygCostInBillingCurrency").map { IndependentCSV.nanos($0) } ?? cost
+      sums.contracted += cost
+      self.sums[key] = sums
+    }
+  }
+
+  /// `09/01/2023`, `9/1/2023`, `2023-09-01` or `2019-07-29 00:00:00` → `2023-09`.
+  static func month(ofAzureDate text: String) -> String? {
+    if text.contains("/") {
+      let parts = text.split(separator: "/")
+      guard parts.count == 3, let month = Int(parts[0]) else { return nil }
+      return "\(parts[2])-\(month < 10 ? "0" : "")\(month)"
+    }
+    return text.count >= 7 ? String(text.prefix(7)) : nil
+  }
+
+  /// GCP billing export copied to CSV: per invoice month and currency, billed and effective
+  /// cost are `cost` plus every credit amount (net of credits); list cost is `cost_at_list`
+  /// where given, else `cost`; contracted cost is `cost`. Each credit is a line of its own.
+  /// Credit amounts are found with a regular expression, whatever the quoting (JSON or Python
+  /// `repr`), not with tally's parser.
+  init(gcpFile path: String) throws {
+    let amount = try Regex(#"['"]amount['"]\s*:\s*(-?[0-9.eE+-]+)"#)
+    for row in try IndependentCSV.rows(path) {
+      let invoice = row["invoice.month"] ?? ""
+      let month =
+        invoice.count == 6
+        ? "\(invoice.prefix(4))-\(invoice.suffix(2))"
+        : String((row["usage_start_time"] ?? "").prefix(7))
+      let key = Key(month: month, currency: row["currency"] ?? "")
+      let cost = IndependentCSV.nanos(row["cost"])
+      let credits = (row["credits"] ?? "").matches(of: amount).map {
+        IndependentCSV.nanos(String($0.output[1].substring ?? ""))
+      }
+      var sums = self.sums[key] ?? Sums()
+      sums.rows += 1 + credits.count
+      sums.billed += cost + credits.reduce(0, +)
+      sums.effective += cost + credits.reduce(0, +)
+      let list = row["cost_at_list"] ?? ""
+      sums.list += list.isEmpty ? cost : IndependentCSV.nanos(list)
+      sums.contracted += cost
+      self.sums[key] = sums
+    }
+  }
+
+  /// OCI cost report: `cost/myCost` counts as all four costs, in the month the usage starts.
+  init(ociFile path: String) throws {
+    for row in try IndependentCSV.rows(path) {
+      let key = Key(
+        month: String((row["lineItem/intervalUsageStart"] ?? "").prefix(7)),
+        currency: row["cost/currencyCode"] ?? "")
+      let cost = IndependentCSV.nanos(row["cost/myCost"])
+      var sums = self.sums[key] ?? Sums()
+      sums.rows += 1
+      sums.billed += cost
+      sums.effective += cost
+      sums.list += cost
+      sums.contracted += cost
+      self.sums[key] = sums
+    }
+  }
+
   init(_ sums: [Key: Sums]) { self.sums = sums }
+
+  /// The totals of several files imported into one store.
+  static func + (lhs: ExpectedTotals, rhs: ExpectedTotals) -> ExpectedTotals {
+    var sums = lhs.sums
+    for (key, value) in rhs.sums {
+      var sum = sums[key] ?? Sums()
+      sum.rows += value.rows
+      sum.billed += value.billed
+      sum.effective += value.effective
+      sum.list += value.list
+      sum.contracted += value.contracted
+      sums[key] = sum
+    }
+    return ExpectedTotals(sums)
+  }
 }
 
 /// `lineItem/UnblendedCost` → `line_item_unblended_cost`, `reservation/ReservationARN` →

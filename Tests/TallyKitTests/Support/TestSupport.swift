@@ -13,21 +13,26 @@ enum TestPaths {
     repository.appendingPathComponent("Tests/TallyKitTests/Fixtures/\(relative)").path
   }
 
-  /// A file under the workplace's shared samples: `shared/samples` beside the repository, or
-  /// beside a folder above it (a git worktree lives deeper than the main checkout). A missing
-  /// samples folder fails the test that needs it rather than skipping it.
-  static func sample(_ relative: String) throws -> String {
+  /// The workplace's shared samples: `shared/samples` beside the repository, or beside one of
+  /// its parent folders (a git worktree sits one level deeper than the main checkout).
+  static let samples: URL? = {
     var folder = repository.deletingLastPathComponent()
-    var candidates: [String] = []
     while folder.path != "/" {
-      candidates.append(folder.appendingPathComponent("shared/samples/\(relative)").path)
-      folder = folder.deletingLastPathComponent()
+      let candidate = folder.appendingPathComponent("shared/samples")
+      if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+      folder.deleteLastPathComponent()
     }
-    let path = candidates.first { FileManager.default.fileExists(atPath: $0) }
-    try #require(
-      path != nil,
-      "shared/samples must sit beside the repository (looked for \(candidates.first ?? relative))")
-    return path ?? relative
+    return nil
+  }()
+
+  /// A file under the shared samples. A missing samples folder fails the test that needs it
+  /// rather than skipping it.
+  static func sample(_ relative: String) throws -> String {
+    let folder = try #require(
+      samples, "shared/samples must sit beside the repository or one of its parent folders")
+    let path = folder.appendingPathComponent(relative).path
+    try #require(FileManager.default.fileExists(atPath: path), "no sample at \(path)")
+    return path
   }
 }
 
@@ -66,6 +71,13 @@ enum IndependentCSV {
       }
       return row
     }
+  }
+
+  /// The header row of a CSV file (a BOM is dropped).
+  static func header(_ path: String) throws -> [String]? {
+    var text = try String(decoding: contents(path), as: UTF8.self)
+    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+    return split(text).first
   }
 
   private static func contents(_ path: String) throws -> Data {

@@ -1,0 +1,177 @@
+import Foundation
+
+/// The state of one bill delivery while its files are read inside the import's transaction.
+struct DeliveryLoad {
+  let path: String
+  /// The delivery's identity (for a single file, the file's SHA-256).
+  let sha256: String
+  var importID: Int64?
+  var writer: CostLineWriter?
+  var format = ""
+  var formatVersion = ""
+  var source: String?
+  var files: [ImportedFile] = []
+  var periods = PeriodAccumulator()
+  /// Azure: what the records say about the dataset, over all files of the delivery.
+  var datasetEvidence: DatasetEvidence?
+  var totals: [PeriodTotals] { periods.totals }
+  var lineIDs: ClosedRange<Int64>? { writer?.lineIDs }
+
+  init(path: String, sha256: String) {
+    self.path = path
+    self.sha256 = sha256
+  }
+
+  /// Reads one data file of the delivery; `fileSHA256` is recorded with the file.
+  mutating func read(file: String, store: Store, sha256 fileSHA256: String, jsonLines: Bool)
+    throws
+  {
+    if jsonLines {
+      let lines = GCPBillingJSONLines(source: try openByteSource(path: file), path: file)
+      let header = GCPBillingJSONLines.header
+      var mapper = try GCPBillingMapper(header: header, path: file, version: "jsonl")
+      try read(
+        file: file, sha256: fileSHA256, store: store, header: header, mapper: &mapper,
+        reportsColumnNumbers: false
+      ) { _, body in try lines.forEachRecord(body) }
+      return
+    }
+    let reader = CSVReader(source: try openByteSource(path: file), path: file)
+    let header = Header(try reader.readHeader())
+    let records: ([Bool], (CSVRecord) throws -> Void) throws -> Void = { kept, body in
+      try reader.forEachRecord(keeping: kept, body)
+    }
+    switch FormatDetection.csvKind(header) {
+    case .focus?:
+      var mapper = try FocusMapper(header: header, path: file)
+      try read(
+        file: file, sha256: fileSHA256, store: store, header: header, mapper: &mapper,
+        records: records)
+    case .awsCUR?:
+      var mapper = try AWSCURMapper(header: header, path: file)
+      try read(
+        file: file, sha256: fileSHA256, store: store, header: header, mapper: &mapper,
+        records: records)
+    case .awsCUR2?:
+      var mapper = try AWSCURMapper(header: header, path: file, schema: .cur2)
+      try read(
+        file: file, sha256: fileSHA256, store: store, header: header, mapper: &mapper,
+        records: records)
+    case .azure(let agreement)?:
+      var mapper = try AzureCostMapper(header: header, path: file, agreement: agreement)
+      try read(
+        file: file, sha256: fileSHA256, store: store, header: header, mapper: &mapper,
+        records: records)
+    case .gcpBilling?:
+      var mapper = try GCPBillingMapper(header: header, path: file, version: "csv")
+      try read(
+        file: file, sha256: fileSHA256, store: store, header: header, mapper: &mapper,
+        records: records)
+    case .ociCostReport?:
+      var mapper = try OCICostReportMapper(header: header, path: file)
+      try read(
+        file: file, sha256: fileSHA256, store: store, header: header, mapper: &mapper,
+        records: records)
+    case .inventory?, .focusContractCommitment?, nil:
+      let start = header.names.prefix(6).joined(separator: ",")
+      throw InputError(
+        "a data file of a billing delivery must be a billing export; looked for "
+          + FormatDetection.lookedFor + "; the header starts with \"\(start)\"",
+        at: SourceLocation(file: file, line: 1))
+    }
+  }
+
+  private mutating func read<Mapper: CostLineMapper>(
+    file: String, sha256 fileSHA256: String, store: Store, header: Header,
+    mapper: inout Mapper, reportsColumnNumbers: Bool = true,
+    records: ([Bool], (CSVRecord) throws -> Void) throws -> Void
+  ) throws {
+    if importID == nil {
+      format = mapper.format
+      formatVersion = mapper.formatVersion
+      let id = try store.beginImport(
+        path: path, sha256: sha256, format: mapper.format, formatVersion: mapper.formatVersion)
+      importID = id
+      writer = try CostLineWriter(connection: store.connection, importID: id)
+    } else if format != mapper.format {
+      throw InputError(
+        "this data file is \(mapper.format) but the delivery's first file is \(format)",
+        at: SourceLocation(file: file, line: 1))
+    }
+    guard let writer else { return }
+    var rowCount = 0
+    var firstSource: String?
+    let byteCount = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int64) ?? 0
+    try records(mapper.keptColumns) { record in
+      var fields = RecordFields(
+        record: record, header: header, path: file, nullLiteral: mapper.readsNULLAsNull)
+      fields.reportsColumnNumbers = reportsColumnNumbers
+      guard record.count == header.names.count else {
+        throw InputError(
+          "expected \(header.names.count) fields as in the header, found \(record.count)",
+          at: SourceLocation(file: file, line: record.line))
+      }
+      var line = CostLine()
+      try mapper.map(fields, into: &line, writer: writer)
+      if firstSource == nil { firstSource = mapper.sourceName(fields) }
+      let period = try periods.add(line, location: fields.location(nil))
+      try periods.withMonthText(period) { try writer.write(line, billingPeriod: $0) }
+      try mapper.forEachExtraLine(fields, after: line) { extra in
+        let period = try periods.add(extra, location: fields.location(nil))
+        try periods.withMonthText(period) { try writer.write(extra, billingPeriod: $0) }
+      }
+      rowCount += 1
+    }
+    if source == nil { source = firstSource }
+    if let evidence = mapper.datasetEvidence {
+      if datasetEvidence == nil { datasetEvidence = DatasetEvidence() }
+      datasetEvidence?.merge(evidence)
+    }
+    files.append(
+      ImportedFile(path: file, sha256: fileSHA256, byteCount: byteCount, rowCount: rowCount))
+  }
+}
+
+/// Totals per month and currency, accumulated line by line without building strings.
+struct PeriodAccumulator {
+  private struct Entry {
+    var periodStart: Int64
+    var currency: [UInt8]
+    var monthText: [UInt8]
+    var totals: PeriodTotals
+  }
+  private var entries: [Entry] = []
+
+  var totals: [PeriodTotals] { entries.map(\.totals) }
+
+  /// Adds a line; returns the index of its month and currency.
+  mutating func add(_ line: CostLine, location: SourceLocation) throws(InputError) -> Int {
+    let start = line.billingPeriodStart.secondsSinceEpoch
+    var index = entries.firstIndex {
+      $0.periodStart == start && $0.currency.elementsEqual(line.billingCurrency)
+    }
+    if index == nil {
+      let month = line.billingPeriodStart.month
+      entries.append(
+        Entry(
+          periodStart: start, currency: Array(line.billingCurrency),
+          monthText: Array(month.description.utf8),
+          totals: PeriodTotals(
+            month: month, currency: String(decoding: line.billingCurrency, as: UTF8.self),
+            rowCount: 0, totals: CostTotals())))
+      index = entries.count - 1
+    }
+    guard let index else { return 0 }
+    do {
+      try entries[index].totals.totals.add(line)
+    } catch {
+      throw InputError("the file's total \(error.description)", at: location)
+    }
+    entries[index].totals.rowCount += 1
+    return index
+  }
+
+  func withMonthText<T>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+    try entries[index].monthText.withUnsafeBytes(body)
+  }
+}
