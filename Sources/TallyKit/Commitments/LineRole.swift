@@ -47,6 +47,10 @@ struct LineRole {
   var coveredBySpendCommitment: Bool
   /// Whether the line is a reservation's (CUR `DiscountedUsage`).
   var coveredByReservation: Bool
+  /// Whether the line comes from an AWS CUR (legacy or 2.0), whose line item types say how it
+  /// was paid; other lines are read by their FOCUS columns (pricing category, commitment
+  /// status), which the FOCUS, Azure, GCP and OCI mappers fill.
+  var isCUR: Bool
 
   /// Whether hourly series are needed for the class.
   var needsHours: Bool { coverage != .none && (spendEligible || pool != nil) }
@@ -54,7 +58,7 @@ struct LineRole {
   init(_ line: LineClass, commitmentCategory: (Int64) -> String?) {
     provider = ProviderKey.of(line.provider)
     currency = line.currency
-    let isCUR = !line.lineItemType.isEmpty
+    isCUR = provider == "aws" && !line.lineItemType.isEmpty
     let spot = line.usageType.contains("Spot")
     if line.chargeCategory != ChargeCategory.usage.rawValue {
       coverage = .none
@@ -84,7 +88,10 @@ struct LineRole {
         || (!spot && LineRole.spendEligibleUsageTypes.contains { line.usageType.contains($0) })
       rateKey = "\(line.usageType)|\(line.operation)|\(line.region)"
     } else {
-      spendEligible = line.serviceCategory == "Compute" || coveredBySpendCommitment
+      spendEligible =
+        line.serviceCategory == "Compute" || coveredBySpendCommitment
+        || (line.serviceCategory.isEmpty
+          && LineRole.computeServices.contains(line.serviceName.lowercased()))
       rateKey = "\(line.sku.isEmpty ? line.serviceName : line.sku)|\(line.region)"
     }
 
@@ -93,7 +100,7 @@ struct LineRole {
     pool = nil
     let instanceUsage =
       line.usageType.contains("BoxUsage") || line.usageType.contains("DedicatedUsage")
-    if isCUR, provider == "aws", instanceUsage, !spot,
+    if isCUR, instanceUsage, !spot,
       let (family, _) = InstanceSizes.split(line.instanceType)
     {
       let platform = InstanceSizes.platform(
@@ -111,6 +118,12 @@ struct LineRole {
       unitsPerQuantity = factor ?? 1
     }
   }
+
+  /// Compute services by name, for exports without a FOCUS service category (the GCP billing
+  /// export): what spend-based commitments cover.
+  static let computeServices: Set<String> = [
+    "compute engine", "kubernetes engine", "cloud run", "virtual machines", "container instances",
+  ]
 
   /// Usage types a Compute Savings Plan covers: EC2 instances (shared, dedicated, hosts),
   /// Fargate and Lambda duration.

@@ -482,9 +482,9 @@ private struct Analysis {
       let group = Group(provider: role.provider, currency: role.currency)
       if role.coverage != .none {
         var eligible = eligibleSpend[group] ?? (.zero, .zero)
-        if role.spendEligible { eligible.spend = try eligible.spend.adding(totals.contracted) }
-        if role.pool != nil || (line.lineItemType.isEmpty && role.spendEligible) {
-          eligible.instances = try eligible.instances.adding(totals.contracted)
+        if role.spendEligible { eligible.spend = try eligible.spend.adding(totals.onDemand) }
+        if role.pool != nil || (!role.isCUR && role.spendEligible) {
+          eligible.instances = try eligible.instances.adding(totals.onDemand)
         }
         eligibleSpend[group] = eligible
       }
@@ -492,10 +492,11 @@ private struct Analysis {
       var sum = sums[id] ?? Sums()
       if case .committed = role.coverage {
         sum.used = try sum.used.adding(totals.effective)
-        sum.covered = try sum.covered.adding(totals.contracted)
+        sum.covered = try sum.covered.adding(totals.onDemand)
         groupOf[id] = group
-      } else if ["SavingsPlanRecurringFee", "RIFee"].contains(line.lineItemType)
-        || (line.lineItemType.isEmpty && line.commitmentStatus == "Unused")
+      } else if role.isCUR
+        ? ["SavingsPlanRecurringFee", "RIFee"].contains(line.lineItemType)
+        : line.commitmentStatus == "Unused"
       {
         sum.unused = try sum.unused.adding(totals.effective)
         groupOf[id] = groupOf[id] ?? group
@@ -563,7 +564,7 @@ private struct Observation {
         byRates = true
       } else {
         committed += totals.effective.units
-        onDemand += totals.contracted.units
+        onDemand += totals.onDemand.units
       }
     }
   }

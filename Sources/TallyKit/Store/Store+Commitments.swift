@@ -73,8 +73,10 @@ public struct LineClassTotals: Sendable, Hashable {
   public var lines = 0
   /// Σ effective (amortised) cost.
   public var effective = Money.zero
-  /// Σ contracted cost: the on-demand equivalent (list cost where there is no negotiated price).
-  public var contracted = Money.zero
+  /// Σ on-demand-equivalent cost: the contracted cost (the list cost where the export has no
+  /// negotiated price), or the list cost on a commitment's line that prices the usage at the
+  /// commitment's rate (Azure cost exports).
+  public var onDemand = Money.zero
   /// Σ consumed quantity × commitment rate over the lines that give both a commitment rate
   /// and a public on-demand rate (savings plan lines of a CUR), in currency units.
   public var atCommitmentRate = 0.0
@@ -134,7 +136,7 @@ public struct LineHistory: Sendable {
   public var classes: [LineClass]
   /// `totals[class][month]`, months in the order of ``months``.
   public var totals: [[LineClassTotals]]
-  /// Per class, Σ contracted cost per hour in nanos, or nil when the class was not kept.
+  /// Per class, Σ on-demand-equivalent cost per hour in nanos, or nil when the class was not kept.
   /// A line spanning several hours is spread over them by time, exactly (the parts add up).
   public var hourlyCost: [[Int64]?]
   /// Per class, Σ consumed quantity per hour (spread like the cost), or nil.
@@ -202,7 +204,10 @@ extension Store {
     while try ranges.step() { idRanges.append(ranges.int64(at: 0)...ranges.int64(at: 1)) }
 
     // Lines of other months in these ranges are skipped by the reader. The commitment's
-    // attributes are only decoded for lines that have one. NULL ids and factors come as 0 and
+    // attributes are only decoded for lines that have one. The on-demand equivalent is the
+    // contracted cost, except on a commitment's line whose contracted cost is no more than
+    // its effective cost (Azure cost exports price covered usage at the commitment's rate and
+    // give the pay-as-you-go cost as list cost): there it is the list cost. NULL ids and factors come as 0 and
     // NULL rates as −1, which saves a call per column and line.
     let lines = try connection.prepare(
       """
@@ -210,7 +215,10 @@ extension Store {
         charge_category, pricing_category, x_line_item_type, ifnull(service, 0),
         ifnull(region, 0), ifnull(sku, 0), x_usage_type, x_operation, x_instance_type,
         x_platform, x_tenancy, ifnull(x_normalization_factor, 0), ifnull(commitment_discount, 0),
-        commitment_discount_status, effective_cost, contracted_cost, consumed_quantity,
+        commitment_discount_status, effective_cost,
+        CASE WHEN commitment_discount IS NOT NULL AND contracted_cost <= effective_cost
+          THEN max(contracted_cost, list_cost) ELSE contracted_cost END,
+        consumed_quantity,
         ifnull(x_commitment_rate, -1), ifnull(x_list_unit_price, -1),
         CASE WHEN commitment_discount IS NOT NULL THEN commitment_discount_category END,
         CASE WHEN commitment_discount IS NOT NULL THEN x_commitment_end END,
@@ -290,15 +298,15 @@ private struct LineHistoryReader {
     let end = max(row.int64(at: 2), start)
     if start < firstStart[classID] { firstStart[classID] = start }
     if end > lastEnd[classID] { lastEnd[classID] = end }
-    let contracted = row.int64(at: 20)
+    let onDemand = row.int64(at: 20)
     let quantity = row.double(at: 21)
     let commitmentRate = row.int64(at: 22)
     let onDemandRate = commitmentRate < 0 ? -1 : row.int64(at: 23)
     try totals[classID * history.months.count + monthIndex].add(
-      effective: row.int64(at: 19), contracted: contracted, quantity: quantity,
+      effective: row.int64(at: 19), onDemand: onDemand, quantity: quantity,
       commitmentRate: commitmentRate, onDemandRate: onDemandRate)
     let offset = hourOffsets[classID]
-    if offset >= 0 { spread(offset, start: start, end: end, cost: contracted, quantity: quantity) }
+    if offset >= 0 { spread(offset, start: start, end: end, cost: onDemand, quantity: quantity) }
     let commitment = row.int64(at: 17)
     if commitment != 0 { noteCommitment(commitment, row) }
   }
@@ -470,16 +478,16 @@ private struct LineHistoryReader {
 extension LineClassTotals {
   /// Adds one line; money sums are checked.
   fileprivate mutating func add(
-    effective: Int64, contracted: Int64, quantity: Double, commitmentRate: Int64,
+    effective: Int64, onDemand: Int64, quantity: Double, commitmentRate: Int64,
     onDemandRate: Int64
   ) throws(SQLiteError) {
     let (newEffective, o1) = self.effective.nanos.addingReportingOverflow(effective)
-    let (newContracted, o2) = self.contracted.nanos.addingReportingOverflow(contracted)
+    let (newOnDemand, o2) = self.onDemand.nanos.addingReportingOverflow(onDemand)
     guard !(o1 || o2) else {
       throw SQLiteError(code: 1, message: "cost totals overflow: \(MoneyError.overflow)", sql: nil)
     }
     self.effective = Money(nanos: newEffective)
-    self.contracted = Money(nanos: newContracted)
+    self.onDemand = Money(nanos: newOnDemand)
     lines += 1
     // Rates are −1 when the line has none.
     if commitmentRate >= 0, onDemandRate > 0 {

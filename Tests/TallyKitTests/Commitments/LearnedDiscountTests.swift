@@ -76,4 +76,29 @@ import Testing
     #expect(report.learnedDiscounts.isEmpty)
     #expect(report.recommendations.first?.discountSource == .builtIn)
   }
+
+  /// Azure cost exports price covered usage at the commitment's rate in every cost column but
+  /// the pay-as-you-go one (mapped to list cost). Where a commitment's line has a contracted
+  /// cost no higher than its effective cost, the list cost is its on-demand equivalent: by
+  /// hand, 1 − 0.65 / 1.00 = 35 %.
+  @Test func listCostIsTheOnDemandEquivalentWhenContractedIsTheCommittedPrice() throws {
+    let rows = (0..<24).map { hour in
+      [
+        "ProviderName": "Microsoft", "ChargePeriodStart": CommitmentFixtures.instant(hour),
+        "ChargePeriodEnd": CommitmentFixtures.instant(hour + 1), "ChargeCategory": "Usage",
+        "BillingCurrency": "EUR", "ServiceCategory": "Compute", "ServiceName": "Virtual Machines",
+        "RegionId": "westeurope", "SkuId": "D4s-v5", "PricingCategory": "Committed",
+        "BilledCost": "0.65", "EffectiveCost": "0.65", "ContractedCost": "0.65",
+        "ListCost": "1.00", "CommitmentDiscountId": "/reservations/r1",
+        "CommitmentDiscountCategory": "Spend", "CommitmentDiscountStatus": "Used",
+      ]
+    }
+    let report = try CommitmentFixtures.report(["a.csv": CommitmentFixtures.focus(rows)])
+    let learned = try #require(report.learnedDiscounts.first)
+    #expect(learned.key == "D4s-v5|westeurope")
+    #expect(abs(learned.discount - 0.35) < 1e-12)
+    let owned = try #require(report.owned?.commitments.first)
+    #expect(owned.coveredOnDemandCost == (try Money(parsing: "24")))
+    #expect(owned.netSavings == (try Money(parsing: "8.40")))  // 24 − 24 × 0.65
+  }
 }
