@@ -16,6 +16,9 @@ struct ChildResult {
   var wallSeconds: Double
   /// The child's peak resident set size in bytes (`ru_maxrss` of `wait4`).
   var peakResidentBytes: Int
+  /// The child's user plus system CPU time (`ru_utime` + `ru_stime` of `wait4`): unlike wall
+  /// time, it does not grow when other processes compete for the cores.
+  var cpuSeconds: Double = 0
 
   var succeeded: Bool { exitCode == 0 }
 
@@ -75,7 +78,9 @@ enum ChildProcess {
     return ChildResult(
       exitCode: terminatingSignal == 0 ? (status >> 8) & 0xFF : nil,
       signal: terminatingSignal == 0 ? nil : terminatingSignal, wallSeconds: wall,
-      peakResidentBytes: peak)
+      peakResidentBytes: peak,
+      cpuSeconds: Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6)
   }
 
   /// Seconds on the monotonic clock.

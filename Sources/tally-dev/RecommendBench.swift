@@ -14,8 +14,8 @@ enum BenchMode: String, ExpressibleByArgument, CaseIterable {
 ///
 /// Generates two months of hourly CUR (September and October 2026, half of `--lines` each,
 /// so about 61 days), imports them into WORK-DIR/recommend.sqlite with tally, then runs
-/// `tally recommend --lookback 60 --format json` three times and reports each run's wall time
-/// and peak memory, as child processes measured like the import benchmark.
+/// `tally recommend --lookback 60 --format json` three times and reports each run's wall time,
+/// CPU time and peak memory, as child processes measured like the import benchmark.
 struct RecommendBench {
   var lines: Int
   var workDirectory: String
@@ -73,6 +73,7 @@ struct RecommendBench {
         "lines": lines, "seed": seed, "months": Self.months.map(\.description),
         "import_wall_seconds": imported.wallSeconds,
         "recommend_wall_seconds": results.map(\.wallSeconds),
+        "recommend_cpu_seconds": results.map(\.cpuSeconds),
         "recommend_peak_rss_megabytes": results.map { Double($0.peakResidentBytes) / 1_048_576 },
         "recommendations": recommendations,
       ]
@@ -87,8 +88,8 @@ struct RecommendBench {
       for (index, result) in results.enumerated() {
         print(
           String(
-            format: "recommend run %d: %.3f s wall, %.1f MiB peak RSS", index + 1,
-            result.wallSeconds, Double(result.peakResidentBytes) / 1_048_576))
+            format: "recommend run %d: %.3f s wall, %.3f s CPU, %.1f MiB peak RSS", index + 1,
+            result.wallSeconds, result.cpuSeconds, Double(result.peakResidentBytes) / 1_048_576))
       }
       print("\(recommendations) recommendations (output in \(path("recommend.stdout.json")))")
     }
