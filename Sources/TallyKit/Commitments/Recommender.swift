@@ -242,9 +242,10 @@ private struct Analysis {
     let model = UnitSeries(
       usage: usage, onDemandRate: cost / totalUnits, discount: discount,
       step: pool.sizeFlexible ? smallest.value.factor : mostUsed.value.factor)
-    guard let sized = sized(model, window: window) else {
-      report.notes.append(
-        "\(group.provider) \(name): no reservation saves money over the window (\(group.currency))")
+    guard
+      let sized = sized(
+        model, window: window, subject: "\(group.provider) \(name) reservation (\(group.currency))")
+    else {
       return nil
     }
     let units = sized.level
@@ -325,10 +326,10 @@ private struct Analysis {
     let model = SpendSeries(
       hours: hours.count, discounts: eligible.map(\.discount), amounts: amounts)
     let (source, note) = describe(spendBySource)
-    guard let sized = sized(model, window: window) else {
-      report.notes.append(
-        "\(group.provider) \(kind.rawValue) (\(group.currency)): no commitment saves money "
-          + "over the window")
+    guard
+      let sized = sized(
+        model, window: window, subject: "\(group.provider) \(kind.rawValue) (\(group.currency))")
+    else {
       return
     }
     report.recommendations.append(
@@ -374,8 +375,11 @@ private struct Analysis {
   }
 
   /// The optimal level over the window, lowered to the last three days' optimum when that is
-  /// lower (Azure's guard against stale data); nil when no level saves money.
-  func sized<Model: CommitmentModel>(_ model: Model, window: HourWindow) -> Sized<Model>? {
+  /// lower (Azure's guard against stale data); nil, with a note on `subject`, when no level
+  /// saves money.
+  mutating func sized<Model: CommitmentModel>(
+    _ model: Model, window: HourWindow, subject: String
+  ) -> Sized<Model>? {
     let windowLevel = model.optimalLevel()
     var result = Sized(
       level: windowLevel, basis: model, window: window, basisWindow: window, staleDataGuard: nil)
@@ -392,7 +396,18 @@ private struct Analysis {
         result.staleDataGuard = (windowLevel, recentLevel)
       }
     }
-    return result.level > 0 ? result : nil
+    guard result.level > 0 else {
+      if windowLevel > 0 {
+        report.notes.append(
+          "\(subject): the whole window would support a commitment, but the last "
+            + "\(Recommender.recentHours / 24) days show too little usage to keep it busy "
+            + "(stale-data guard); nothing recommended")
+      } else {
+        report.notes.append("\(subject): no commitment saves money over the window")
+      }
+      return nil
+    }
+    return result
   }
 
   func recommendation<Model: CommitmentModel>(

@@ -105,6 +105,19 @@ import Testing
     #expect(item.savingsCurve.first?.monthlySavings == (try Money(parsing: "295.65")))
   }
 
+  /// A workload that stopped three days before the end: the window alone would support a
+  /// plan (648 of 720 hours spend 10, more than the 73 % break-even), but the guard sees no
+  /// usage left to keep it busy, recommends nothing and says why.
+  @Test func staleDataGuardWithdrawsARecommendation() throws {
+    let rows = (0..<648).map { Fixtures.fargateHour(hour: $0, cost: "10") }
+    // One cheap line at the end keeps the window ending on October 31st.
+    let tail = [Fixtures.fargateHour(hour: 719, cost: "0.01")]
+    let report = try Fixtures.report(
+      ["cur.csv": Fixtures.cur(rows + tail)], configuration: Fixtures.only(.savingsPlans))
+    #expect(report.recommendations.isEmpty)
+    #expect(report.notes.contains { $0.contains("stale-data guard") })
+  }
+
   /// Reservations are sized first and the savings plan covers what they leave: steady EC2
   /// goes to a reservation, so the plan is sized on the steady 1/h of Fargate alone, by hand
   /// c = (1 − 0.27) × 1 = 0.73.
