@@ -16,8 +16,8 @@ struct Tally: ParsableCommand {
     subcommands: [
       ImportCommand.self, SummaryCommand.self, CheckCommand.self, ConfigCommand.self,
       AllocateCommand.self, TeamsCommand.self, TeamCommand.self, ExplainCommand.self,
-      NightlyCommand.self, RunsCommand.self, BackupCommand.self, DemoCommand.self,
-      ReportCommand.self,
+      RecommendCommand.self, NightlyCommand.self, RunsCommand.self, BackupCommand.self,
+      DemoCommand.self, ReportCommand.self,
     ])
 
   @OptionGroup var global: GlobalOptions

@@ -7,7 +7,7 @@
 enum Schema {
   /// Each entry migrates from version `index` to `index + 1`.
   static let migrations: [String] = [
-    version1, version2, version3, version4, version5, version6,
+    version1, version2, version3, version4, version5, version6, version7,
   ]
 
   /// The version whose migration adds `resources.resource_key`; the keys of resources stored
@@ -491,5 +491,16 @@ enum Schema {
       effective INTEGER NOT NULL,
       PRIMARY KEY (billing_period, billing_currency, key, kind, detail)
     ) STRICT, WITHOUT ROWID;
+    """
+
+  /// What the commitments stage needs to know about the commitment behind a line: its FOCUS
+  /// category (Spend: savings plans and spend-based CUDs; Usage: reservations and resource
+  /// CUDs), when it ends, and how it was bought, as the export writes them.
+  static let version7 = """
+    ALTER TABLE cost_lines ADD COLUMN commitment_discount_category TEXT;  -- Spend | Usage
+    ALTER TABLE cost_lines ADD COLUMN x_commitment_end INTEGER;   -- seconds since the epoch
+    ALTER TABLE cost_lines ADD COLUMN x_purchase_term TEXT;        -- e.g. 1yr, 3yr
+    ALTER TABLE cost_lines ADD COLUMN x_payment_option TEXT;       -- e.g. No Upfront
+    ALTER TABLE cost_lines ADD COLUMN x_offering_type TEXT;        -- e.g. ComputeSavingsPlans, standard
     """
 }
