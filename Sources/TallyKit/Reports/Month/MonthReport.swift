@@ -136,13 +136,14 @@ public struct MonthReport {
         .init(
           id: "policy", heading: "Tag compliance",
           text:
-            "Not available: no tag-policy results are stored for \(month), so compliance by "
-            + "cost and the non-compliant resources are not shown."),
+            "Not available in this report yet: it does not read the tag-policy results "
+            + "(compliance by cost, non-compliant resources). `tally check --month \(month)` "
+            + "shows them."),
         .init(
           id: "commitments", heading: "Commitments",
           text:
-            "Not available: no commitment results are stored for \(month), so owned "
-            + "commitments and recommendations are not shown."),
+            "Not available in this report yet: it does not read the commitment results "
+            + "(owned commitments, recommendations). `tally recommend` shows them."),
         dataQualitySection(),
       ])
   }
