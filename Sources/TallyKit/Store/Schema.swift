@@ -387,7 +387,6 @@ enum Schema {
                                           -- fields, U+001E between problems
     ) STRICT;
     CREATE INDEX policy_resources_by_period ON policy_resources(billing_period, billing_currency);
-    CREATE INDEX policy_resources_by_resource ON policy_resources(resource, billing_period);
 
     -- The canonicalisation report: which raw keys were folded into each canonical key.
     CREATE TABLE policy_key_variants (
