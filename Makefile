@@ -4,7 +4,7 @@ SWIFT ?= swift
 TALLY_DEBUG = .build/debug/tally
 TALLY_RELEASE = .build/release/tally
 
-.PHONY: deps build release test lint format demo bench sample-bills clean
+.PHONY: deps build release test lint format demo bench bench-policy sample-bills clean
 
 deps:
 	@scripts/install-deps.sh
@@ -35,6 +35,10 @@ sample-bills: release
 # Not part of `make test`: generates an ~800,000-line CUR and times tally against sqlite3.
 bench: release
 	.build/release/tally-dev bench --lines 800000 --work-dir bench-data
+
+# Not part of `make test`: a 1,000,000-line month with 10,000 tag sets, then times tally check.
+bench-policy: release
+	.build/release/tally-dev bench-policy --work-dir bench-data
 
 clean:
 	rm -rf .build reports
