@@ -16,6 +16,9 @@ struct ChildResult {
   var wallSeconds: Double
   /// The child's peak resident set size in bytes (`ru_maxrss` of `wait4`).
   var peakResidentBytes: Int
+  /// CPU time the child spent, user plus system, in all its threads (`wait4`). On a busy
+  /// machine wall time overstates the work; this does not.
+  var cpuSeconds: Double = 0
 
   var succeeded: Bool { exitCode == 0 }
 
@@ -75,7 +78,12 @@ enum ChildProcess {
     return ChildResult(
       exitCode: terminatingSignal == 0 ? (status >> 8) & 0xFF : nil,
       signal: terminatingSignal == 0 ? nil : terminatingSignal, wallSeconds: wall,
-      peakResidentBytes: peak)
+      peakResidentBytes: peak,
+      cpuSeconds: seconds(usage.ru_utime) + seconds(usage.ru_stime))
+  }
+
+  private static func seconds(_ time: timeval) -> Double {
+    Double(time.tv_sec) + Double(time.tv_usec) / 1e6
   }
 
   /// Seconds on the monotonic clock.

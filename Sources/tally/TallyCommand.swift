@@ -15,7 +15,9 @@ struct Tally: ParsableCommand {
       """,
     subcommands: [
       ImportCommand.self, SummaryCommand.self, CheckCommand.self, ConfigCommand.self,
-      NightlyCommand.self, RunsCommand.self, BackupCommand.self, DemoCommand.self,
+      AllocateCommand.self, TeamsCommand.self, TeamCommand.self, ExplainCommand.self,
+      RecommendCommand.self, NightlyCommand.self, RunsCommand.self, BackupCommand.self,
+      DemoCommand.self,
     ])
 
   @OptionGroup var global: GlobalOptions
@@ -89,6 +91,7 @@ enum ExitStatus {
     switch error {
     case is InputError: input
     case is ValidationError, is ConfigurationError, is CheckError: usage
+    case let error as AllocationError: error.isUsageError ? usage : internalError
     case is RunLock.Busy: busy
     default: internalError
     }
@@ -106,3 +109,10 @@ func printError(_ text: String) {
 }
 
 extension OutputFormat: ExpressibleByArgument {}
+
+extension CostBasis: ExpressibleByArgument {}
+
+extension BillingMonth: ExpressibleByArgument {
+  /// Reads `YYYY-MM`.
+  public init?(argument: String) { self.init(argument) }
+}

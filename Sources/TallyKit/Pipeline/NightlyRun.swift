@@ -240,10 +240,10 @@ extension NightlyRun {
   /// The month stages of a nightly run, in order, for a configuration.
   public static func standardStages(_ configuration: Configuration) -> [MonthStage] {
     let policy = PolicyRun(configuration: configuration)
+    let allocator = Allocator(configuration: configuration)
     return [
-      MonthStage(name: "policy") { store, month in
-        try policy.refresh(through: month, on: store)
-      }
+      MonthStage(name: "policy") { store, month in try policy.refresh(through: month, on: store) },
+      MonthStage(name: "allocation") { store, month in try allocator.run(on: store, month: month) },
     ]
   }
 }

@@ -6,7 +6,9 @@
 /// tables. Tags are rows of a tag set with the raw key kept exactly as the provider wrote it.
 enum Schema {
   /// Each entry migrates from version `index` to `index + 1`.
-  static let migrations: [String] = [version1, version2, version3, version4, version5]
+  static let migrations: [String] = [
+    version1, version2, version3, version4, version5, version6, version7,
+  ]
 
   /// The version whose migration adds `resources.resource_key`; the keys of resources stored
   /// before it are computed in Swift right after it runs (``ResourceKey`` is not SQL).
@@ -303,11 +305,85 @@ enum Schema {
     return "lower(\(expression))"
   }
 
+  /// The allocation stage's results per month: every allocated amount with the step that
+  /// produced it (its lineage), so that `tally team`, `teams`, `explain` and the reports read
+  /// them instead of recomputing. Each month is replaced as a whole by `tally allocate`.
+  static let version5 = """
+    -- One row per allocated month: what it was computed from.
+    CREATE TABLE allocation_runs (
+      billing_period TEXT PRIMARY KEY,
+      config_fingerprint TEXT NOT NULL,   -- digest of the policy and allocation sections
+      data_fingerprint TEXT NOT NULL,     -- the month's current imports
+      by_key TEXT NOT NULL,               -- allocation.by
+      default_basis TEXT NOT NULL,        -- allocation.cost
+      unallocated TEXT NOT NULL,          -- the unallocated bucket's name
+      reporting_currency TEXT,
+      allocated_at TEXT NOT NULL
+    ) STRICT;
+
+    -- Per currency, cost basis, team and step: for every currency and basis the rows of a month
+    -- add up exactly to its lines' costs.
+    CREATE TABLE allocations (
+      billing_period TEXT NOT NULL,
+      currency TEXT NOT NULL,
+      basis TEXT NOT NULL,                -- effective | billed | list
+      team TEXT,                          -- NULL: the unallocated bucket
+      step TEXT NOT NULL,                 -- tag | resource | rule | shared | unallocated
+      source TEXT NOT NULL,               -- tag origin, rule or pool name; '' when none
+      account INTEGER REFERENCES accounts(id),   -- NULL for pool shares
+      service INTEGER REFERENCES services(id),
+      tag_status TEXT,                    -- missing | invalid | conflict: no valid team tag
+      amount INTEGER NOT NULL,            -- nanos
+      method TEXT,                        -- pool shares: proportional | even | fixed | even_fallback
+      weight INTEGER,                     -- pool shares: the team's weight …
+      weight_total INTEGER,               -- … of the weights' sum
+      pool_total INTEGER                  -- … of the pool's amount
+    ) STRICT;
+    CREATE INDEX allocations_by_team ON allocations(billing_period, basis, team);
+
+    -- Resources whose cost reached a team without a valid team tag (untagged or non-compliant
+    -- spend the team carries).
+    CREATE TABLE allocation_resources (
+      billing_period TEXT NOT NULL,
+      currency TEXT NOT NULL,
+      basis TEXT NOT NULL,
+      team TEXT NOT NULL,
+      resource INTEGER NOT NULL REFERENCES resources(id),
+      tag_status TEXT NOT NULL,
+      step TEXT NOT NULL,                 -- rule | resource
+      source TEXT NOT NULL,
+      amount INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX allocation_resources_by_team ON allocation_resources(billing_period, basis, team);
+
+    -- What each shared pool held, by account and service.
+    CREATE TABLE allocation_pool_parts (
+      billing_period TEXT NOT NULL,
+      currency TEXT NOT NULL,
+      basis TEXT NOT NULL,
+      pool TEXT NOT NULL,
+      account INTEGER NOT NULL REFERENCES accounts(id),
+      service INTEGER REFERENCES services(id),
+      amount INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX allocation_pool_parts_by_pool ON allocation_pool_parts(billing_period, basis, pool);
+
+    -- The rules and pools as they were when the month was allocated, in words.
+    CREATE TABLE allocation_methods (
+      billing_period TEXT NOT NULL,
+      kind TEXT NOT NULL,                 -- rule | pool
+      name TEXT NOT NULL,
+      position INTEGER NOT NULL,          -- order in the config
+      detail TEXT NOT NULL,
+      PRIMARY KEY (billing_period, kind, name)
+    ) STRICT, WITHOUT ROWID;
+    """
+
   /// The policy stage's results per month: compliance by cost and by resource (overall, per
   /// key, team, account and service), the non-compliant spend by resource, the raw key
   /// spellings behind each canonical key, and the invalid values, conflicts and miscased keys
   /// found. Amounts are per billing currency; `_billed` and `_effective` are the two cost bases.
-  static let version5 = """
+  static let version6 = """
     ALTER TABLE tag_resolutions ADD COLUMN raw_values TEXT NOT NULL DEFAULT '';   -- as raw_keys
     ALTER TABLE tag_resolutions ADD COLUMN miscased_keys TEXT NOT NULL DEFAULT ''; -- U+001F-joined
 
@@ -387,6 +463,7 @@ enum Schema {
                                           -- fields, U+001E between problems
     ) STRICT;
     CREATE INDEX policy_resources_by_period ON policy_resources(billing_period, billing_currency);
+    CREATE INDEX policy_resources_by_resource ON policy_resources(resource, billing_period);
 
     -- The canonicalisation report: which raw keys were folded into each canonical key.
     CREATE TABLE policy_key_variants (
@@ -414,5 +491,16 @@ enum Schema {
       effective INTEGER NOT NULL,
       PRIMARY KEY (billing_period, billing_currency, key, kind, detail)
     ) STRICT, WITHOUT ROWID;
+    """
+
+  /// What the commitments stage needs to know about the commitment behind a line: its FOCUS
+  /// category (Spend: savings plans and spend-based CUDs; Usage: reservations and resource
+  /// CUDs), when it ends, and how it was bought, as the export writes them.
+  static let version7 = """
+    ALTER TABLE cost_lines ADD COLUMN commitment_discount_category TEXT;  -- Spend | Usage
+    ALTER TABLE cost_lines ADD COLUMN x_commitment_end INTEGER;   -- seconds since the epoch
+    ALTER TABLE cost_lines ADD COLUMN x_purchase_term TEXT;        -- e.g. 1yr, 3yr
+    ALTER TABLE cost_lines ADD COLUMN x_payment_option TEXT;       -- e.g. No Upfront
+    ALTER TABLE cost_lines ADD COLUMN x_offering_type TEXT;        -- e.g. ComputeSavingsPlans, standard
     """
 }
