@@ -171,6 +171,24 @@ extension Store {
     return result
   }
 
+  /// The month's cost totals per currency as recorded by its imports (read from the files, so
+  /// independent of the stored lines).
+  public func importedTotals(of month: BillingMonth) throws(SQLiteError) -> [String: CostTotals] {
+    let statement = try connection.prepare(
+      """
+      SELECT billing_currency, sum(billed_cost), sum(effective_cost), sum(list_cost)
+      FROM import_totals WHERE billing_period = ? GROUP BY 1
+      """)
+    statement.bind(month.description, at: 1)
+    var result: [String: CostTotals] = [:]
+    while try statement.step() {
+      result[statement.text(at: 0)] = CostTotals(
+        billed: Money(nanos: statement.int64(at: 1)),
+        effective: Money(nanos: statement.int64(at: 2)), list: Money(nanos: statement.int64(at: 3)))
+    }
+    return result
+  }
+
   /// The identity of a month's data: its current imports, in order. A new delivery changes it.
   public func dataFingerprint(of month: BillingMonth) throws(SQLiteError) -> String {
     let statement = try connection.prepare(
