@@ -19,8 +19,10 @@ internal import CSQLite
 /// errors.
 ///
 /// Not `Sendable`: use a connection, and the statements prepared from it, from one task at a
-/// time. (It keeps SQLite's default serialized threading mode; `SQLITE_OPEN_NOMUTEX` made no
-/// measurable difference to a 2M-row insert.)
+/// time. So it opens with `SQLITE_OPEN_NOMUTEX` (multi-thread mode): SQLite then takes no
+/// mutex per API call. That made no measurable difference to a 2M-row insert, but a scan that
+/// reads a dozen columns of a million rows spent about a sixth of its CPU locking and unlocking
+/// (allocation, docs/performance.md).
 ///
 /// Related SQLite documentation: <https://www.sqlite.org/c3ref/sqlite3.html>
 public final class Connection {
@@ -47,6 +49,7 @@ public final class Connection {
   public init(path: String, readOnly: Bool = false, create: Bool = true) throws(SQLiteError) {
     var flags = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
     if create && !readOnly { flags |= SQLITE_OPEN_CREATE }
+    flags |= SQLITE_OPEN_NOMUTEX
     var opened: OpaquePointer?
     let code = sqlite3_open_v2(path, &opened, flags, nil)
     guard code == SQLITE_OK, let opened else {
