@@ -361,9 +361,6 @@ public struct CostGroupSums: Sendable {
   var services: [Int64: String] = [:]
   var regions: [Int64: String] = [:]
 
-  /// How many groups.
-  public var count: Int { keys.count }
-
   mutating func add(_ more: (Int64, Int64, Int64), at position: Int) throws(MoneyError) {
     let (billed, o1) = costs[position].billed.addingReportingOverflow(more.0)
     let (effective, o2) = costs[position].effective.addingReportingOverflow(more.1)
