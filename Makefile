@@ -4,7 +4,7 @@ SWIFT ?= swift
 TALLY_DEBUG = .build/debug/tally
 TALLY_RELEASE = .build/release/tally
 
-.PHONY: deps build release test lint format demo bench bench-recommend sample-bills clean
+.PHONY: deps build release test lint format demo bench bench-allocation bench-recommend sample-bills clean
 
 deps:
 	@scripts/install-deps.sh
@@ -35,6 +35,13 @@ sample-bills: release
 # Not part of `make test`: generates an ~800,000-line CUR and times tally against sqlite3.
 bench: release
 	.build/release/tally-dev bench --lines 800000 --work-dir bench-data
+
+# Not part of `make test`: one month of 1,000,000 lines; times `tally allocate --month` and the
+# reading commands (docs/performance.md). MONTHS=12 builds the year-long store.
+MONTHS ?= 1
+bench-allocation: release
+	.build/release/tally-dev bench --mode allocation --lines 1000000 --months $(MONTHS) \
+	  --work-dir bench-data
 
 # Not part of `make test`: times `tally recommend` over 60 days of hourly usage (1,000,000 lines).
 bench-recommend: release

@@ -2,12 +2,18 @@ import ArgumentParser
 import Foundation
 import SampleBills
 
-/// `tally-dev bench`: generates a large CUR and times its import by sqlite3 and by tally.
+/// `tally-dev bench`: generates a large CUR and times its import by sqlite3 and by tally, or
+/// (`--mode allocation`) times allocating it and reading a team's view.
 struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench",
-    abstract: "Time importing a large generated CUR: sqlite3's .import against tally import.",
+    abstract: "Time importing a large generated CUR, or allocating it (--mode allocation).",
     discussion: """
+      --mode allocation: see AllocationBench (generates --months months of --lines rows each, \
+      imports them, allocates them all, then times `tally allocate --month` on the latest month \
+      and `tally team`, `tally teams` and `tally explain` on it).
+
+      --mode import:
       Generates WORK-DIR/cur-bench.csv (a legacy CUR of --lines rows and 101 columns), or \
       reuses it when WORK-DIR/cur-bench.csv.meta records the same line count, seed and \
       generator version. Then imports it twice into fresh databases, one run each:
@@ -39,12 +45,24 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Print the results as JSON instead of a table.")
   var json = false
 
-  @Option(help: "import: time imports; recommend: time `tally recommend` (see RecommendBench).")
-  var mode = BenchMode.import
+  @Option(help: "What to time: import (sqlite3 against tally), allocation or recommend.")
+  var mode: BenchMode = .import
+
+  @Option(help: "Allocation mode: how many months of --lines rows the store holds.")
+  var months = 1
+
+  @Option(help: "Allocation mode: the team whose view is timed.")
+  var team = "payments"
+
+  @Option(help: "Allocation mode: how many times each reading command is timed.")
+  var repeats = 5
 
   func validate() throws {
     guard lines >= BenchCUR.minimumLines else {
       throw ValidationError("--lines must be at least \(BenchCUR.minimumLines)")
+    }
+    guard (1...24).contains(months), repeats >= 1 else {
+      throw ValidationError("--months must be 1 to 24 and --repeats at least 1")
     }
   }
 
@@ -52,6 +70,13 @@ struct BenchCommand: ParsableCommand {
     if mode == .recommend {
       try RecommendBench(
         lines: lines, workDirectory: workDirectory, tally: tally, seed: seed, json: json
+      ).run()
+      return
+    }
+    if mode == .allocation {
+      try AllocationBench(
+        workDirectory: workDirectory, lines: lines, months: months, seed: seed, tally: tally,
+        team: team, repeats: repeats, json: json
       ).run()
       return
     }
@@ -155,6 +180,16 @@ struct BenchCommand: ParsableCommand {
   }
 }
 
+/// What `tally-dev bench` times.
+enum BenchMode: String, ExpressibleByArgument {
+  /// Importing one generated CUR, against sqlite3's `.import`.
+  case `import`
+  /// Allocating generated months and reading the stored allocation.
+  case allocation
+  /// `tally recommend --lookback 60` over two generated months (``RecommendBench``).
+  case recommend
+}
+
 /// A benchmark that cannot start.
 struct BenchError: Error, CustomStringConvertible {
   var description: String
@@ -172,17 +207,17 @@ struct BenchFile {
   /// Seconds spent generating it (0 when reused).
   var generationSeconds: Double
 
-  /// Reuses `directory/name` if its sidecar matches, or generates it (for `month`, when
-  /// given, instead of the generator's default month).
+  /// Reuses `directory/name` if its sidecar matches, or generates it: a CUR of `lines` rows
+  /// for `month` (the generator's default month, October 2026, when nil).
   static func prepare(
-    directory: String, lines: Int, seed: UInt64, name: String = "cur-bench.csv",
+    directory: String, name: String = "cur-bench.csv", lines: Int, seed: UInt64,
     month: BillingMonth? = nil, log: (String) -> Void
   ) throws -> BenchFile {
     let path = (directory as NSString).appendingPathComponent(name)
     let sidecar = path + ".meta"
-    var generator = BenchCUR(lines: lines, seed: seed)
-    if let month { generator.month = month }
-    let columns = generator.columns.count
+    var bench = BenchCUR(lines: lines, seed: seed)
+    if let month { bench.month = month }
+    let columns = bench.columns.count
     let identity =
       "lines=\(lines)\nseed=\(seed)\nformat=\(BenchCUR.formatVersion)\n"
       + (month.map { "month=\($0)\n" } ?? "")
@@ -202,7 +237,7 @@ struct BenchFile {
     if manager.fileExists(atPath: sidecar) { try manager.removeItem(atPath: sidecar) }
     log("generating \(path) (\(lines) rows, seed \(seed))…")
     let start = ChildProcess.monotonicSeconds()
-    let summary = try generator.write(toFile: path)
+    let summary = try bench.write(toFile: path)
     let seconds = ChildProcess.monotonicSeconds() - start
     try (identity + "bytes=\(summary.byteCount)\n").write(
       toFile: sidecar, atomically: true, encoding: .utf8)

@@ -16,8 +16,8 @@ struct ChildResult {
   var wallSeconds: Double
   /// The child's peak resident set size in bytes (`ru_maxrss` of `wait4`).
   var peakResidentBytes: Int
-  /// The child's user plus system CPU time (`ru_utime` + `ru_stime` of `wait4`): unlike wall
-  /// time, it does not grow when other processes compete for the cores.
+  /// CPU time the child spent, user plus system, in all its threads (`wait4`). On a busy
+  /// machine wall time overstates the work; this does not.
   var cpuSeconds: Double = 0
 
   var succeeded: Bool { exitCode == 0 }
@@ -79,8 +79,11 @@ enum ChildProcess {
       exitCode: terminatingSignal == 0 ? (status >> 8) & 0xFF : nil,
       signal: terminatingSignal == 0 ? nil : terminatingSignal, wallSeconds: wall,
       peakResidentBytes: peak,
-      cpuSeconds: Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
-        + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6)
+      cpuSeconds: seconds(usage.ru_utime) + seconds(usage.ru_stime))
+  }
+
+  private static func seconds(_ time: timeval) -> Double {
+    Double(time.tv_sec) + Double(time.tv_usec) / 1e6
   }
 
   /// Seconds on the monotonic clock.

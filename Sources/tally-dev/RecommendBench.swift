@@ -2,14 +2,6 @@ import ArgumentParser
 import Foundation
 import SampleBills
 
-/// What `tally-dev bench` times.
-enum BenchMode: String, ExpressibleByArgument, CaseIterable {
-  /// `tally import` against sqlite3's `.import` of one generated CUR.
-  case `import`
-  /// `tally recommend --lookback 60` over two generated months.
-  case recommend
-}
-
 /// `tally-dev bench --mode recommend`: recommendations over 60 days of hourly usage.
 ///
 /// Generates two months of hourly CUR (September and October 2026, half of `--lines` each,
@@ -38,8 +30,8 @@ struct RecommendBench {
       let share = index == 0 ? lines / 2 : lines - lines / 2
       bills.append(
         try BenchFile.prepare(
-          directory: workDirectory, lines: share, seed: seed,
-          name: "recommend-bench-\(month).csv", month: month, log: log))
+          directory: workDirectory, name: "recommend-bench-\(month).csv", lines: share,
+          seed: seed, month: month, log: log))
     }
 
     let database = path("recommend.sqlite")

@@ -14,7 +14,8 @@ struct Tally: ParsableCommand {
       holds the database's lock.
       """,
     subcommands: [
-      ImportCommand.self, SummaryCommand.self, RecommendCommand.self, NightlyCommand.self,
+      ImportCommand.self, SummaryCommand.self, RecommendCommand.self, AllocateCommand.self,
+      TeamsCommand.self, TeamCommand.self, ExplainCommand.self, NightlyCommand.self,
       RunsCommand.self, BackupCommand.self, DemoCommand.self,
     ])
 
@@ -87,6 +88,7 @@ enum ExitStatus {
     switch error {
     case is InputError: input
     case is ValidationError, is ConfigurationError: usage
+    case let error as AllocationError: error.isUsageError ? usage : internalError
     case is RunLock.Busy: busy
     default: internalError
     }
@@ -104,3 +106,10 @@ func printError(_ text: String) {
 }
 
 extension OutputFormat: ExpressibleByArgument {}
+
+extension CostBasis: ExpressibleByArgument {}
+
+extension BillingMonth: ExpressibleByArgument {
+  /// Reads `YYYY-MM`.
+  public init?(argument: String) { self.init(argument) }
+}

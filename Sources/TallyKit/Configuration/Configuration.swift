@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Yams
 
@@ -19,6 +20,9 @@ public struct Configuration: Sendable {
   public var commitments = CommitmentsConfiguration()
   /// Report output.
   public var reports = ReportsConfiguration()
+  /// A digest of the `policy` and `allocation` sections as written (comments and layout
+  /// aside): stored allocation results record it, so a changed config shows them stale.
+  public var allocationFingerprint = Configuration.digest("")
 
   /// The defaults: no sources, no policy rules, allocation by `team`.
   public init() {}
@@ -67,6 +71,32 @@ public struct Configuration: Sendable {
       self.commitments = try CommitmentsConfiguration(commitments)
     }
     if let reports = mapping["reports"] { self.reports = try ReportsConfiguration(reports) }
+    try checkAllocationTeams(file: file)
+    var sections = ""
+    for key in ["policy", "allocation"] {
+      guard let node = mapping[key]?.node else { continue }
+      sections += "\(key):\n" + ((try? Yams.serialize(node: node)) ?? "")
+    }
+    allocationFingerprint = Configuration.digest(sections)
+  }
+
+  /// When the policy closes the list of teams (`values` of the `by` key), the teams the
+  /// allocation section names must be on it.
+  private func checkAllocationTeams(file: String) throws(ConfigurationError) {
+    guard let rule = policy.tags.first(where: { $0.key == allocation.by }),
+      let allowed = rule.values
+    else { return }
+    for (team, line) in allocation.staticTeams where !allowed.contains(team) {
+      let hint = closest(to: team, in: allowed).map { "; did you mean \"\($0)\"?" } ?? ""
+      throw ConfigurationError(
+        "allocation: \"\(team)\" is not among the teams of policy key \"\(rule.key)\"\(hint)",
+        file: file, line: line)
+    }
+  }
+
+  /// SHA-256 of `text`, hex.
+  static func digest(_ text: String) -> String {
+    hex(SHA256.hash(data: Data(text.utf8)))
   }
 
   /// Makes relative paths in the file relative to `folder`.

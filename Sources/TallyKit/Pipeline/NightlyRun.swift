@@ -233,8 +233,10 @@ extension NightlyRun {
   /// The month stages of a nightly run, in order, for a configuration.
   public static func standardStages(_ configuration: Configuration) -> [MonthStage] {
     let resolver = TagResolver(policy: configuration.policy)
+    let allocator = Allocator(configuration: configuration)
     return [
-      MonthStage(name: "policy") { store, month in try resolver.run(on: store, month: month) }
+      MonthStage(name: "policy") { store, month in try resolver.run(on: store, month: month) },
+      MonthStage(name: "allocation") { store, month in try allocator.run(on: store, month: month) },
     ]
   }
 }

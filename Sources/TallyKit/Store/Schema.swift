@@ -6,7 +6,7 @@
 /// tables. Tags are rows of a tag set with the raw key kept exactly as the provider wrote it.
 enum Schema {
   /// Each entry migrates from version `index` to `index + 1`.
-  static let migrations: [String] = [version1, version2, version3, version4, version5]
+  static let migrations: [String] = [version1, version2, version3, version4, version5, version6]
 
   /// The version whose migration adds `resources.resource_key`; the keys of resources stored
   /// before it are computed in Swift right after it runs (``ResourceKey`` is not SQL).
@@ -303,10 +303,84 @@ enum Schema {
     return "lower(\(expression))"
   }
 
+  /// The allocation stage's results per month: every allocated amount with the step that
+  /// produced it (its lineage), so that `tally team`, `teams`, `explain` and the reports read
+  /// them instead of recomputing. Each month is replaced as a whole by `tally allocate`.
+  static let version5 = """
+    -- One row per allocated month: what it was computed from.
+    CREATE TABLE allocation_runs (
+      billing_period TEXT PRIMARY KEY,
+      config_fingerprint TEXT NOT NULL,   -- digest of the policy and allocation sections
+      data_fingerprint TEXT NOT NULL,     -- the month's current imports
+      by_key TEXT NOT NULL,               -- allocation.by
+      default_basis TEXT NOT NULL,        -- allocation.cost
+      unallocated TEXT NOT NULL,          -- the unallocated bucket's name
+      reporting_currency TEXT,
+      allocated_at TEXT NOT NULL
+    ) STRICT;
+
+    -- Per currency, cost basis, team and step: for every currency and basis the rows of a month
+    -- add up exactly to its lines' costs.
+    CREATE TABLE allocations (
+      billing_period TEXT NOT NULL,
+      currency TEXT NOT NULL,
+      basis TEXT NOT NULL,                -- effective | billed | list
+      team TEXT,                          -- NULL: the unallocated bucket
+      step TEXT NOT NULL,                 -- tag | resource | rule | shared | unallocated
+      source TEXT NOT NULL,               -- tag origin, rule or pool name; '' when none
+      account INTEGER REFERENCES accounts(id),   -- NULL for pool shares
+      service INTEGER REFERENCES services(id),
+      tag_status TEXT,                    -- missing | invalid | conflict: no valid team tag
+      amount INTEGER NOT NULL,            -- nanos
+      method TEXT,                        -- pool shares: proportional | even | fixed | even_fallback
+      weight INTEGER,                     -- pool shares: the team's weight …
+      weight_total INTEGER,               -- … of the weights' sum
+      pool_total INTEGER                  -- … of the pool's amount
+    ) STRICT;
+    CREATE INDEX allocations_by_team ON allocations(billing_period, basis, team);
+
+    -- Resources whose cost reached a team without a valid team tag (untagged or non-compliant
+    -- spend the team carries).
+    CREATE TABLE allocation_resources (
+      billing_period TEXT NOT NULL,
+      currency TEXT NOT NULL,
+      basis TEXT NOT NULL,
+      team TEXT NOT NULL,
+      resource INTEGER NOT NULL REFERENCES resources(id),
+      tag_status TEXT NOT NULL,
+      step TEXT NOT NULL,                 -- rule | resource
+      source TEXT NOT NULL,
+      amount INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX allocation_resources_by_team ON allocation_resources(billing_period, basis, team);
+
+    -- What each shared pool held, by account and service.
+    CREATE TABLE allocation_pool_parts (
+      billing_period TEXT NOT NULL,
+      currency TEXT NOT NULL,
+      basis TEXT NOT NULL,
+      pool TEXT NOT NULL,
+      account INTEGER NOT NULL REFERENCES accounts(id),
+      service INTEGER REFERENCES services(id),
+      amount INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX allocation_pool_parts_by_pool ON allocation_pool_parts(billing_period, basis, pool);
+
+    -- The rules and pools as they were when the month was allocated, in words.
+    CREATE TABLE allocation_methods (
+      billing_period TEXT NOT NULL,
+      kind TEXT NOT NULL,                 -- rule | pool
+      name TEXT NOT NULL,
+      position INTEGER NOT NULL,          -- order in the config
+      detail TEXT NOT NULL,
+      PRIMARY KEY (billing_period, kind, name)
+    ) STRICT, WITHOUT ROWID;
+    """
+
   /// What the commitments stage needs to know about the commitment behind a line: its FOCUS
   /// category (Spend: savings plans and spend-based CUDs; Usage: reservations and resource
   /// CUDs), when it ends, and how it was bought, as the export writes them.
-  static let version5 = """
+  static let version6 = """
     ALTER TABLE cost_lines ADD COLUMN commitment_discount_category TEXT;  -- Spend | Usage
     ALTER TABLE cost_lines ADD COLUMN x_commitment_end INTEGER;   -- seconds since the epoch
     ALTER TABLE cost_lines ADD COLUMN x_purchase_term TEXT;        -- e.g. 1yr, 3yr
