@@ -186,7 +186,7 @@ enum BenchMode: String, ExpressibleByArgument {
   case `import`
   /// Allocating generated months and reading the stored allocation.
   case allocation
-  /// `tally recommend --lookback 60` over two generated months (``RecommendBench``).
+  /// `tally recommend --lookback 60` over two generated months.
   case recommend
 }
 

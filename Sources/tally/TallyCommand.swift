@@ -15,9 +15,9 @@ struct Tally: ParsableCommand {
       """,
     subcommands: [
       ImportCommand.self, SummaryCommand.self, CheckCommand.self, ConfigCommand.self,
-      RecommendCommand.self, AllocateCommand.self, TeamsCommand.self, TeamCommand.self,
-      ExplainCommand.self,
-      NightlyCommand.self, RunsCommand.self, BackupCommand.self, DemoCommand.self,
+      AllocateCommand.self, TeamsCommand.self, TeamCommand.self, ExplainCommand.self,
+      RecommendCommand.self, NightlyCommand.self, RunsCommand.self, BackupCommand.self,
+      DemoCommand.self,
     ])
 
   @OptionGroup var global: GlobalOptions
