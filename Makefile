@@ -4,8 +4,8 @@ SWIFT ?= swift
 TALLY_DEBUG = .build/debug/tally
 TALLY_RELEASE = .build/release/tally
 
-.PHONY: deps build release test lint format demo bench bench-allocation bench-recommend bench-policy \
-	sample-bills clean
+.PHONY: deps build release test test-browser lint format demo bench bench-allocation bench-recommend \
+	bench-policy sample-bills clean
 
 deps:
 	@scripts/install-deps.sh
@@ -25,6 +25,11 @@ format:
 test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# Not part of `make test`: renders the sample bills' report and checks it in headless Chromium
+# (installed when missing); screenshots land in test-artifacts/.
+test-browser: deps
+	scripts/test-browser.sh
 
 demo: release
 	$(TALLY_RELEASE) demo

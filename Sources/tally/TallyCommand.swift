@@ -17,7 +17,7 @@ struct Tally: ParsableCommand {
       ImportCommand.self, SummaryCommand.self, CheckCommand.self, ConfigCommand.self,
       AllocateCommand.self, TeamsCommand.self, TeamCommand.self, ExplainCommand.self,
       RecommendCommand.self, NightlyCommand.self, RunsCommand.self, BackupCommand.self,
-      DemoCommand.self,
+      DemoCommand.self, ReportCommand.self,
     ])
 
   @OptionGroup var global: GlobalOptions
