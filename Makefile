@@ -4,7 +4,7 @@ SWIFT ?= swift
 TALLY_DEBUG = .build/debug/tally
 TALLY_RELEASE = .build/release/tally
 
-.PHONY: deps build release test lint format demo bench bench-allocation sample-bills clean
+.PHONY: deps build release test test-browser lint format demo bench bench-allocation bench-recommend sample-bills clean
 
 deps:
 	@scripts/install-deps.sh
@@ -25,6 +25,11 @@ test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+# Not part of `make test`: renders the sample bills' report and checks it in headless Chromium
+# (installed when missing); screenshots land in test-artifacts/.
+test-browser: deps
+	scripts/test-browser.sh
+
 demo: release
 	$(TALLY_RELEASE) demo
 
@@ -42,6 +47,10 @@ MONTHS ?= 1
 bench-allocation: release
 	.build/release/tally-dev bench --mode allocation --lines 1000000 --months $(MONTHS) \
 	  --work-dir bench-data
+
+# Not part of `make test`: times `tally recommend` over 60 days of hourly usage (1,000,000 lines).
+bench-recommend: release
+	.build/release/tally-dev bench --mode recommend --lines 1000000 --work-dir bench-data
 
 clean:
 	rm -rf .build reports

@@ -61,7 +61,7 @@ let package = Package(
       swiftSettings: swiftSettings),
 
     .testTarget(
-      name: "TallyKitTests", dependencies: ["TallyKit"],
+      name: "TallyKitTests", dependencies: ["TallyKit"], exclude: ["Snapshots"],
       resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
     .testTarget(
       name: "TallyEndToEndTests", dependencies: ["tally", "tally-dev", "TallyKit", "SampleBills"],

@@ -45,7 +45,7 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Print the results as JSON instead of a table.")
   var json = false
 
-  @Option(help: "What to time: import (sqlite3 against tally) or allocation.")
+  @Option(help: "What to time: import (sqlite3 against tally), allocation or recommend.")
   var mode: BenchMode = .import
 
   @Option(help: "Allocation mode: how many months of --lines rows the store holds.")
@@ -67,6 +67,12 @@ struct BenchCommand: ParsableCommand {
   }
 
   func run() throws {
+    if mode == .recommend {
+      try RecommendBench(
+        lines: lines, workDirectory: workDirectory, tally: tally, seed: seed, json: json
+      ).run()
+      return
+    }
     if mode == .allocation {
       try AllocationBench(
         workDirectory: workDirectory, lines: lines, months: months, seed: seed, tally: tally,
@@ -180,6 +186,8 @@ enum BenchMode: String, ExpressibleByArgument {
   case `import`
   /// Allocating generated months and reading the stored allocation.
   case allocation
+  /// `tally recommend --lookback 60` over two generated months.
+  case recommend
 }
 
 /// A benchmark that cannot start.

@@ -6,6 +6,6 @@ import ArgumentParser
 struct TallyDev: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "tally-dev",
-    abstract: "Developer tools: generate the sample bills, benchmark imports.",
-    subcommands: [SampleBillsCommand.self, BenchCommand.self])
+    abstract: "Developer tools: generate the sample bills, benchmark imports and the policy.",
+    subcommands: [SampleBillsCommand.self, BenchCommand.self, PolicyBenchCommand.self])
 }

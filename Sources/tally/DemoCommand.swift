@@ -6,22 +6,39 @@ import TallyKit
 struct DemoCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "demo",
-    abstract: "Import the bundled sample bills into a fresh demo database and summarise them.")
+    abstract: "A nightly run over the bundled sample bills with the demo configuration.",
+    discussion: "Recreates the demo database, so every run shows the full first night.")
 
-  @Option(help: "The folder of sample bills.") var samples = "sample-bills"
-  @Option(help: "The demo database (recreated).") var db = "tally-demo.sqlite"
+  @Option(help: "The demo configuration.") var config = "demo/tally.yaml"
 
   func run() throws {
-    guard FileManager.default.fileExists(atPath: samples) else {
+    guard FileManager.default.fileExists(atPath: config) else {
       throw ValidationError(
-        "no sample bills at \(samples): run `make demo` from the repository root")
+        "no demo configuration at \(config): run `make demo` from the repository root")
     }
-    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
-    let store = try Store(path: db)
-    printOut("Importing \(samples) into \(db)\n")
-    let result = try importDeliveries([samples], into: store, source: nil, format: .table)
+    let configuration = try Configuration.load(from: config)
+    for suffix in ["", "-wal", "-shm"] {
+      try? FileManager.default.removeItem(atPath: configuration.database + suffix)
+    }
+    let store = try Store(path: configuration.database)
+    let log = RunLog(verbose: true)
+    let result = try NightlyRun(
+      configuration: configuration, store: store, log: log,
+      stages: NightlyRun.standardStages(configuration), isPublished: { _ in false }
+    ).run()
     printOut("\n" + (try SummaryOutput(try store.monthTotals()).rendered(as: .table)))
-    printOut("\nTry: .build/release/tally --db \(db) summary --format json\n")
+    let database = configuration.database
+    printOut(
+      """
+
+      The demo database is \(database). Try:
+        .build/release/tally --config \(config) teams
+        .build/release/tally --config \(config) team payments
+        .build/release/tally --config \(config) explain --team payments
+        .build/release/tally --config \(config) check --list
+        .build/release/tally --config \(config) recommend
+
+      """)
     if result.failed { throw ExitCode(ExitStatus.input) }
   }
 }

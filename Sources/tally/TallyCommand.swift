@@ -14,9 +14,10 @@ struct Tally: ParsableCommand {
       holds the database's lock.
       """,
     subcommands: [
-      ImportCommand.self, SummaryCommand.self, AllocateCommand.self, TeamsCommand.self,
-      TeamCommand.self, ExplainCommand.self, NightlyCommand.self, RunsCommand.self,
-      BackupCommand.self, DemoCommand.self,
+      ImportCommand.self, SummaryCommand.self, CheckCommand.self, ConfigCommand.self,
+      AllocateCommand.self, TeamsCommand.self, TeamCommand.self, ExplainCommand.self,
+      RecommendCommand.self, NightlyCommand.self, RunsCommand.self, BackupCommand.self,
+      DemoCommand.self, ReportCommand.self,
     ])
 
   @OptionGroup var global: GlobalOptions
@@ -87,7 +88,7 @@ enum ExitStatus {
   static func code(for error: any Error) -> Int32 {
     switch error {
     case is InputError: input
-    case is ValidationError, is ConfigurationError: usage
+    case is ValidationError, is ConfigurationError, is CheckError: usage
     case let error as AllocationError: error.isUsageError ? usage : internalError
     case is RunLock.Busy: busy
     default: internalError

@@ -31,7 +31,7 @@ public struct Configuration: Sendable {
     "version", "database", "sources", "policy", "allocation", "commitments", "reports",
   ]
 
-  /// Reads and checks a configuration file.
+  /// Reads and checks a configuration file, and the AWS tag policies it names.
   public static func load(from path: String) throws(ConfigurationError) -> Configuration {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw ConfigurationError("cannot read the configuration file (does it exist?)", file: path)
@@ -39,10 +39,12 @@ public struct Configuration: Sendable {
     var configuration = try Configuration(yaml: String(decoding: data, as: UTF8.self), file: path)
     let folder = (path as NSString).deletingLastPathComponent
     if !folder.isEmpty { configuration.resolvePaths(relativeTo: folder) }
+    try configuration.policy.includeAWSTagPolicies()
     return configuration
   }
 
-  /// Parses configuration text; `file` names it in errors. Paths are left as written.
+  /// Parses configuration text; `file` names it in errors. Paths are left as written, and AWS
+  /// tag policies are not read yet (``PolicyConfiguration/includeAWSTagPolicies()`` does).
   public init(yaml: String, file: String) throws(ConfigurationError) {
     self.file = file
     let root: Node?
@@ -110,7 +112,7 @@ public struct Configuration: Sendable {
       source.paths = source.paths.map(resolved)
       return source
     }
-    policy.awsTagPolicy = policy.awsTagPolicy.map(resolved)
+    policy.awsTagPolicies = policy.awsTagPolicies.map { $0.map(resolved) }
     reports.out = resolved(reports.out)
   }
 }

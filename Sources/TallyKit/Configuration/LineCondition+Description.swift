@@ -15,6 +15,8 @@ extension LineCondition: CustomStringConvertible {
       "resource matches \(patterns.count == 1 ? patterns[0] : "[\(patterns.joined(separator: ", "))]")"
     case .tag(let key, let values):
       values.contains("*") ? "tag \(key) present" : "tag \(key) \(LineCondition.list(values))"
+    case .awsResourceType(let types):
+      "AWS resource type \(LineCondition.list(types))"
     }
   }
 
@@ -24,7 +26,7 @@ extension LineCondition: CustomStringConvertible {
     case .all(let conditions), .any(let conditions): conditions.contains(where: \.mentionsResources)
     case .not(let condition): condition.mentionsResources
     case .field(let field, _): field == .resourceType
-    case .resource: true
+    case .resource, .awsResourceType: true
     case .tag: false
     }
   }
@@ -37,6 +39,7 @@ extension LineCondition: CustomStringConvertible {
     case .not(let condition): condition.fields
     case .field(let field, _): [field]
     case .resource, .tag: []
+    case .awsResourceType: [.service]
     }
   }
 

@@ -11,6 +11,7 @@
 /// when: { account: ["111100000001"], service: [AWS Support (Business)] }
 /// when: { any: [ { charge_category: [Tax] }, { tags: { env: [prod] } } ] }
 /// when: { resource: ["arn:aws:s3:::logs-*"], not: { tags: { team: "*" } } }
+/// scope: { aws_resource_type: [ec2:instance, "rds:*"] }
 /// ```
 public indirect enum LineCondition: Sendable, Equatable {
   /// Every condition holds (an empty list always holds).
@@ -25,9 +26,15 @@ public indirect enum LineCondition: Sendable, Equatable {
   case resource([String])
   /// The canonical tag has one of the values; `*` means any value at all.
   case tag(key: String, values: [String])
+  /// The resource's AWS type (see ``AWSResourceType``) is one of `service:type`, `service:*`
+  /// or `service:ALL_SUPPORTED`, as in an AWS tag policy's `enforced_for`.
+  case awsResourceType([String])
 
   /// The mapping keys a condition may use.
-  static let keys = LineField.allCases.map(\.rawValue) + ["resource", "tags", "all", "any", "not"]
+  static let keys =
+    LineField.allCases.map(\.rawValue) + [
+      "resource", "aws_resource_type", "tags", "all", "any", "not",
+    ]
 
   /// Reads a condition mapping.
   init(_ value: ConfigValue) throws(ConfigurationError) {
@@ -44,6 +51,12 @@ public indirect enum LineCondition: Sendable, Equatable {
         parts.append(.not(try LineCondition(item)))
       case "resource":
         parts.append(.resource(try item.strings()))
+      case "aws_resource_type":
+        let types = try item.strings()
+        for type in types {
+          if let problem = AWSResourceType.problem(with: type) { throw item.error(problem) }
+        }
+        parts.append(.awsResourceType(types))
       case "tags":
         for (tagKey, tagValues) in try item.pairs() {
           parts.append(.tag(key: tagKey, values: try tagValues.strings()))
@@ -78,8 +91,35 @@ public indirect enum LineCondition: Sendable, Equatable {
     case .tag(let key, let values):
       guard let value = line.tags[key] else { return false }
       return values.contains("*") || values.contains { $0.caseInsensitiveCompare(value) }
+    case .awsResourceType(let types):
+      return AWSResourceType.matches(
+        AWSResourceType.of(resourceID: line.resourceID, service: line.service), types)
     }
   }
+
+  /// Adds what the condition reads of a line to `inputs`.
+  func collectInputs(into inputs: inout LineInputs) {
+    switch self {
+    case .all(let conditions), .any(let conditions):
+      for condition in conditions { condition.collectInputs(into: &inputs) }
+    case .not(let condition): condition.collectInputs(into: &inputs)
+    case .field(let field, _): inputs.fields.insert(field)
+    case .resource: inputs.resourceID = true
+    case .tag: break  // Tags come with the tag set, which every evaluation group has.
+    case .awsResourceType: inputs.awsResourceType = true
+    }
+  }
+}
+
+/// What a set of conditions reads of a line: the policy stage groups lines by these and
+/// nothing else, so that a month is evaluated once per distinct combination, not per line.
+struct LineInputs: Equatable {
+  /// Line fields tested.
+  var fields: Set<LineField> = []
+  /// Whether resource ids are matched against globs (evaluation is then per resource).
+  var resourceID = false
+  /// Whether the AWS resource type is tested (derived from the resource id and service).
+  var awsResourceType = false
 }
 
 /// The line fields a condition can test.

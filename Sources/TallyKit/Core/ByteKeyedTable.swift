@@ -69,12 +69,26 @@ struct ByteKeyedTable {
     for entry in 0..<values.count { place(entry: entry, hash: hashes[entry]) }
   }
 
-  /// FNV-1a, 64-bit.
+  /// FNV-1a over 8-byte words (then the remaining bytes), with a final avalanche: a byte at a
+  /// time, hashing the 150-byte class keys of `Store.lineHistory` took 9 % of
+  /// `tally recommend` on 1M lines.
   static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in bytes {
-      hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+    let prime: UInt64 = 0x0000_0100_0000_01b3
+    var offset = 0
+    while offset + 8 <= bytes.count {
+      let word = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+      hash = (hash ^ word) &* prime
+      hash ^= hash >> 29
+      offset += 8
     }
+    while offset < bytes.count {
+      hash = (hash ^ UInt64(bytes[offset])) &* prime
+      offset += 1
+    }
+    hash ^= hash >> 33
+    hash = hash &* 0xff51_afd7_ed55_8ccd
+    hash ^= hash >> 33
     return hash
   }
 }

@@ -47,6 +47,8 @@ struct CostLine {
   var commitmentDiscountID = UnsafeRawBufferPointer(start: nil, count: 0)
   var commitmentDiscountType = UnsafeRawBufferPointer(start: nil, count: 0)
   var commitmentDiscountStatus = UnsafeRawBufferPointer(start: nil, count: 0)
+  /// `Spend` (savings plans, spend-based CUDs) or `Usage` (reservations, resource CUDs).
+  var commitmentDiscountCategory = UnsafeRawBufferPointer(start: nil, count: 0)
   var consumedQuantity: Double?
   var consumedUnit = UnsafeRawBufferPointer(start: nil, count: 0)
   var billingCurrency = UnsafeRawBufferPointer(start: nil, count: 0)
@@ -70,6 +72,13 @@ struct CostLine {
   var commitmentRate: Money?
   /// The public on-demand price per unit, nanos.
   var listUnitPrice: Money?
+  /// When the line's commitment ends, where the export says.
+  var commitmentEnd: Timestamp?
+  /// The commitment's term (`1yr`), payment option (`No Upfront`) and offering
+  /// (`ComputeSavingsPlans`, `standard`), as written.
+  var purchaseTerm = UnsafeRawBufferPointer(start: nil, count: 0)
+  var paymentOption = UnsafeRawBufferPointer(start: nil, count: 0)
+  var offeringType = UnsafeRawBufferPointer(start: nil, count: 0)
 }
 
 /// The four cost columns every line carries, summed.

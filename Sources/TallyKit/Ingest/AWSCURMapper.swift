@@ -73,6 +73,7 @@ struct AWSCURMapper: CostLineMapper {
     var currency: Int?
     var unblendedCost: Int
     var regionCode: Int?
+    var regionName: Int?
     var sku: Int?
     var instanceType: Int?
     var operatingSystem: Int?
@@ -95,17 +96,28 @@ struct AWSCURMapper: CostLineMapper {
     var usageAccountName: Int?
     var productMap: Int?
     var resourceTagsMap: Int?
+    var reservationEnd: Int?
+    var leaseContractLength: Int?
+    var purchaseOption: Int?
+    var offeringClass: Int?
+    var savingsPlanEnd: Int?
+    var savingsPlanTerm: Int?
+    var savingsPlanPayment: Int?
+    var savingsPlanOffering: Int?
 
     var all: [Int?] {
       [
         payerAccount, usageAccount, billingPeriodStart, usageStart, usageEnd, lineItemType,
         productCode, productName, usageType, operation, resourceID, usageAmount,
-        normalizationFactor, normalizedUsageAmount, currency, unblendedCost, regionCode, sku,
+        normalizationFactor, normalizedUsageAmount, currency, unblendedCost, regionCode, regionName,
+        sku,
         instanceType, operatingSystem, tenancy, productFamily, pricingTerm, pricingUnit,
         publicOnDemandCost, publicOnDemandRate, reservationARN, reservationEffectiveCost,
         unusedAmortizedUpfront, unusedRecurringFee, savingsPlanARN, savingsPlanEffectiveCost,
         savingsPlanRate, totalCommitmentToDate, usedCommitment, payerAccountName,
-        usageAccountName, productMap, resourceTagsMap,
+        usageAccountName, productMap, resourceTagsMap, reservationEnd, leaseContractLength,
+        purchaseOption, offeringClass, savingsPlanEnd, savingsPlanTerm, savingsPlanPayment,
+        savingsPlanOffering,
       ]
     }
   }
@@ -157,7 +169,8 @@ struct AWSCURMapper: CostLineMapper {
       normalizedUsageAmount: header.index("lineItem/NormalizedUsageAmount"),
       currency: header.index("lineItem/CurrencyCode", "pricing/currency"),
       unblendedCost: try required("lineItem/UnblendedCost"),
-      regionCode: header.index("product/regionCode", "product/region"),
+      regionCode: header.index("product/regionCode"),
+      regionName: header.index("product/region"),
       sku: header.index("product/sku"),
       instanceType: header.index("product/instanceType"),
       operatingSystem: header.index("product/operatingSystem"),
@@ -179,7 +192,15 @@ struct AWSCURMapper: CostLineMapper {
       payerAccountName: header.names.firstIndex(of: "bill_payer_account_name"),
       usageAccountName: header.names.firstIndex(of: "line_item_usage_account_name"),
       productMap: schema == .cur2 ? header.names.firstIndex(of: "product") : nil,
-      resourceTagsMap: schema == .cur2 ? header.names.firstIndex(of: "resource_tags") : nil)
+      resourceTagsMap: schema == .cur2 ? header.names.firstIndex(of: "resource_tags") : nil,
+      reservationEnd: header.index("reservation/EndTime"),
+      leaseContractLength: header.index("pricing/LeaseContractLength"),
+      purchaseOption: header.index("pricing/PurchaseOption"),
+      offeringClass: header.index("pricing/OfferingClass"),
+      savingsPlanEnd: header.index("savingsPlan/EndTime"),
+      savingsPlanTerm: header.index("savingsPlan/PurchaseTerm"),
+      savingsPlanPayment: header.index("savingsPlan/PaymentOption"),
+      savingsPlanOffering: header.index("savingsPlan/OfferingType"))
     var tagColumns: [(key: String, column: Int)] = []
     for (index, name) in header.names.enumerated() where schema == .legacy {
       if name.hasPrefix("resourceTags/") {
@@ -225,6 +246,7 @@ struct AWSCURMapper: CostLineMapper {
     line.resourceID = f.text(c.resourceID)
     line.resourceType = f.text(c.productFamily)
     line.regionID = f.text(c.regionCode)
+    if line.regionID.isEmpty { line.regionID = f.text(c.regionName) }  // older CURs, nise
     line.skuID = f.text(c.sku)
     line.instanceType = f.text(c.instanceType)
     line.platform = f.text(c.operatingSystem)
@@ -244,14 +266,20 @@ struct AWSCURMapper: CostLineMapper {
     let reservation = f.text(c.reservationARN)
     if !savingsPlan.isEmpty {
       line.commitmentDiscountID = savingsPlan
-      line.commitmentDiscountType = UnsafeRawBufferPointer(
-        start: AWSCURMapper.savingsPlanType.utf8Start,
-        count: AWSCURMapper.savingsPlanType.utf8CodeUnitCount)
+      line.commitmentDiscountType = bytes(AWSCURMapper.savingsPlanType)
+      line.commitmentDiscountCategory = bytes("Spend")
+      line.commitmentEnd = try f.optionalTimestamp(c.savingsPlanEnd)
+      line.purchaseTerm = f.text(c.savingsPlanTerm)
+      line.paymentOption = f.text(c.savingsPlanPayment)
+      line.offeringType = f.text(c.savingsPlanOffering)
     } else if !reservation.isEmpty {
       line.commitmentDiscountID = reservation
-      line.commitmentDiscountType = UnsafeRawBufferPointer(
-        start: AWSCURMapper.reservationType.utf8Start,
-        count: AWSCURMapper.reservationType.utf8CodeUnitCount)
+      line.commitmentDiscountType = bytes(AWSCURMapper.reservationType)
+      line.commitmentDiscountCategory = bytes("Usage")
+      line.commitmentEnd = try f.optionalTimestamp(c.reservationEnd)
+      line.purchaseTerm = f.text(c.leaseContractLength)
+      line.paymentOption = f.text(c.purchaseOption)
+      line.offeringType = f.text(c.offeringClass)
     }
 
     let unblended = try f.requiredMoney(c.unblendedCost)

@@ -233,9 +233,9 @@ struct AzureCostMapper: CostLineMapper {
     let commitment = f.text(c.benefitID).isEmpty ? f.text(c.reservationID) : f.text(c.benefitID)
     if !commitment.isEmpty && (pricingModel.isCommitment || kind.isUnusedCommitment) {
       line.commitmentDiscountID = commitment
-      line.commitmentDiscountType =
-        pricingModel == .savingsPlan || kind == .unusedSavingsPlan
-        ? bytes("Savings Plan") : bytes("Reservation")
+      let savingsPlan = pricingModel == .savingsPlan || kind == .unusedSavingsPlan
+      line.commitmentDiscountType = savingsPlan ? bytes("Savings Plan") : bytes("Reservation")
+      line.commitmentDiscountCategory = savingsPlan ? bytes("Spend") : bytes("Usage")
     }
     if kind.isUnusedCommitment {
       line.commitmentDiscountStatus = bytes("Unused")

@@ -30,6 +30,7 @@ struct FocusMapper: CostLineMapper {
     var commitmentDiscountID: Int?
     var commitmentDiscountType: Int?
     var commitmentDiscountStatus: Int?
+    var commitmentDiscountCategory: Int?
     var consumedQuantity: Int?
     var consumedUnit: Int?
     var billingCurrency: Int
@@ -47,7 +48,8 @@ struct FocusMapper: CostLineMapper {
         provider, billingAccountID, billingAccountName, subAccountID, subAccountName,
         billingPeriodStart, chargePeriodStart, chargePeriodEnd, chargeCategory, chargeClass,
         serviceName, serviceCategory, regionID, resourceID, resourceType, skuID, pricingCategory,
-        commitmentDiscountID, commitmentDiscountType, commitmentDiscountStatus, consumedQuantity,
+        commitmentDiscountID, commitmentDiscountType, commitmentDiscountStatus,
+        commitmentDiscountCategory, consumedQuantity,
         consumedUnit, billingCurrency, billedCost, effectiveCost, listCost, contractedCost,
         listUnitPrice, tags, usageType, operation,
       ]
@@ -89,6 +91,7 @@ struct FocusMapper: CostLineMapper {
       commitmentDiscountID: header.index("CommitmentDiscountId"),
       commitmentDiscountType: header.index("CommitmentDiscountType"),
       commitmentDiscountStatus: header.index("CommitmentDiscountStatus"),
+      commitmentDiscountCategory: header.index("CommitmentDiscountCategory"),
       consumedQuantity: header.index("ConsumedQuantity", "UsageQuantity"),
       consumedUnit: header.index("ConsumedUnit", "UsageUnit"),
       billingCurrency: try required("BillingCurrency"),
@@ -153,6 +156,7 @@ struct FocusMapper: CostLineMapper {
     line.commitmentDiscountID = f.text(c.commitmentDiscountID)
     line.commitmentDiscountType = f.text(c.commitmentDiscountType)
     line.commitmentDiscountStatus = f.text(c.commitmentDiscountStatus)
+    line.commitmentDiscountCategory = f.text(c.commitmentDiscountCategory)
     line.consumedQuantity = try f.quantity(c.consumedQuantity)
     line.consumedUnit = f.text(c.consumedUnit)
     line.billingCurrency = f.text(c.billingCurrency)

@@ -112,6 +112,12 @@ struct RecordFields {
     return parsed
   }
 
+  /// A timestamp, or nil for an empty field (or a null word).
+  func optionalTimestamp(_ column: Int?) throws(InputError) -> Timestamp? {
+    guard !numericText(column).isEmpty, let column else { return nil }
+    return try timestamp(column)
+  }
+
   /// Where a column of this record is.
   func location(_ column: Int?) -> SourceLocation {
     SourceLocation(

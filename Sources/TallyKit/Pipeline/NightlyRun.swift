@@ -140,9 +140,10 @@ public struct NightlyRun {
     }
   }
 
-  /// The figures the store holds now: billed and effective totals per month and currency.
+  /// The figures the store holds now: billed and effective totals per month and currency,
+  /// and the stored tag compliance (effective cost, parts per million) per month and currency.
   private func currentFigures() throws -> [RunFigure] {
-    try store.monthTotals().flatMap { period in
+    let totals = try store.monthTotals().flatMap { period in
       [
         RunFigure(
           kind: "billed", month: period.month.description, currency: period.currency, name: "",
@@ -152,6 +153,12 @@ public struct NightlyRun {
           value: period.totals.effective.nanos),
       ]
     }
+    let compliance = try store.overallCompliance().map { row in
+      RunFigure(
+        kind: "compliance", month: row.month.description, currency: row.compliance.currency,
+        name: "", value: Int64((row.compliance.compliance(.effective) * 1_000_000).rounded()))
+    }
+    return totals + compliance
   }
 }
 
@@ -232,10 +239,10 @@ public struct RunDiff: Sendable {
 extension NightlyRun {
   /// The month stages of a nightly run, in order, for a configuration.
   public static func standardStages(_ configuration: Configuration) -> [MonthStage] {
-    let resolver = TagResolver(policy: configuration.policy)
+    let policy = PolicyRun(configuration: configuration)
     let allocator = Allocator(configuration: configuration)
     return [
-      MonthStage(name: "policy") { store, month in try resolver.run(on: store, month: month) },
+      MonthStage(name: "policy") { store, month in try policy.refresh(through: month, on: store) },
       MonthStage(name: "allocation") { store, month in try allocator.run(on: store, month: month) },
     ]
   }

@@ -5,14 +5,18 @@
 /// `user_`) prefix; they then match a rule's key or aliases case-insensitively unless the rule
 /// is case-sensitive. Keys that no rule names keep their folded spelling (lower-case unless
 /// `case_sensitive_keys`). Values are trimmed, mapped through `value_aliases`, spelt as in
-/// `values`, and checked against `values` or `pattern`. Two raw keys folded into one key
-/// conflict when their values differ (ignoring case unless the rule says otherwise).
+/// `values`, and checked against `values` (where `*` is a wildcard) or `pattern`. Two raw keys
+/// folded into one key conflict when their values differ (ignoring case unless the rule says
+/// otherwise). Under `enforce_key_case`, raw keys not spelt exactly as the rule's key are
+/// recorded as miscased.
 public struct TagCanonicalizer {
   private let rules: [TagRule]
   private let caseSensitiveKeys: Bool
   private var exactNames: [String: Int] = [:]
   private var foldedNames: [String: Int] = [:]
   private var patterns: [Int: Regex<AnyRegexOutput>] = [:]
+  /// Raw keys and checked values seen before: tag sets share most of their pairs.
+  private let memo = Memo()
 
   /// Prepares the rules of `policy`.
   public init(policy: PolicyConfiguration) {
@@ -37,16 +41,25 @@ public struct TagCanonicalizer {
     for (rawKey, rawValue) in raw {
       let (key, ruleIndex) = canonicalKey(rawKey)
       let rule = ruleIndex.map { rules[$0] }
+      let miscased =
+        rule.map { $0.enforceKeyCase && TagCanonicalizer.stripped(rawKey) != $0.key } ?? false
       var value = rule?.trim ?? true ? rawValue.trimmingWhitespace() : rawValue
       var status = TagStatus.valid
       if let rule, let index = ruleIndex {
-        (value, status) = check(value, rule: rule, pattern: patterns[index])
+        let memoKey = Memo.ValueKey(rule: index, value: value)
+        if let known = memo.values[memoKey] {
+          (value, status) = known
+        } else {
+          (value, status) = check(value, rule: rule, pattern: patterns[index])
+          memo.values[memoKey] = (value, status)
+        }
       } else if value.isEmpty {
         status = .invalidValue(suggestion: nil)
       }
       if var existing = result.tags[key] {
         existing.rawKeys.append(rawKey)
         existing.rawValues.append(rawValue)
+        if miscased { existing.miscasedKeys.append(rawKey) }
         let agree =
           rule.map { same(existing.value, value, $0) }
           ?? (existing.value.lowercased() == value.lowercased())
@@ -59,7 +72,7 @@ public struct TagCanonicalizer {
       } else {
         result.tags[key] = CanonicalTag(
           value: value, rawKeys: [rawKey], rawValues: [rawValue], status: status,
-          ruleIndex: ruleIndex)
+          ruleIndex: ruleIndex, miscasedKeys: miscased ? [rawKey] : [])
       }
     }
     return result
@@ -67,11 +80,27 @@ public struct TagCanonicalizer {
 
   /// The canonical key a raw key folds into, with the index of its rule if it has one.
   public func canonicalKey(_ rawKey: String) -> (key: String, rule: Int?) {
+    if let known = memo.keys[rawKey] { return known }
     let name = TagCanonicalizer.stripped(rawKey)
+    let result: (key: String, rule: Int?)
     if let index = exactNames[name] ?? foldedNames[name.lowercased()] {
-      return (rules[index].key, index)
+      result = (rules[index].key, index)
+    } else {
+      result = (caseSensitiveKeys ? name : name.lowercased(), nil)
     }
-    return (caseSensitiveKeys ? name : name.lowercased(), nil)
+    memo.keys[rawKey] = result
+    return result
+  }
+
+  /// What the canonicaliser has worked out already, shared by its copies (it is used from one
+  /// task at a time, like the store).
+  private final class Memo {
+    struct ValueKey: Hashable {
+      var rule: Int
+      var value: String
+    }
+    var keys: [String: (key: String, rule: Int?)] = [:]
+    var values: [ValueKey: (String, TagStatus)] = [:]
   }
 
   private func check(_ value: String, rule: TagRule, pattern: Regex<AnyRegexOutput>?)
@@ -82,10 +111,14 @@ public struct TagCanonicalizer {
     if let alias { value = alias.value }
     if value.isEmpty { return (value, .invalidValue(suggestion: nil)) }
     if let allowed = rule.values {
-      if let spelling = allowed.first(where: { same($0, value, rule) }) {
+      if let spelling = allowed.first(where: { !$0.contains("*") && same($0, value, rule) }) {
         value = spelling
-      } else {
-        return (value, .invalidValue(suggestion: closest(to: value, in: allowed)))
+      } else if !allowed.contains(where: {
+        $0.contains("*")
+          && TagCanonicalizer.wildcardMatches($0, value, caseSensitive: rule.caseSensitiveValues)
+      }) {
+        let plain = allowed.filter { !$0.contains("*") }
+        return (value, .invalidValue(suggestion: closest(to: value, in: plain)))
       }
     }
     if let pattern, (try? pattern.wholeMatch(in: value)) == nil {
@@ -96,6 +129,34 @@ public struct TagCanonicalizer {
 
   private func same(_ a: String, _ b: String, _ rule: TagRule) -> Bool {
     rule.caseSensitiveValues ? a == b : a.lowercased() == b.lowercased()
+  }
+
+  /// Whether `value` matches `pattern`, in which each `*` stands for any run of characters.
+  static func wildcardMatches(_ pattern: String, _ value: String, caseSensitive: Bool) -> Bool {
+    let pattern = Array((caseSensitive ? pattern : pattern.lowercased()).unicodeScalars)
+    let value = Array((caseSensitive ? value : value.lowercased()).unicodeScalars)
+    var p = 0
+    var v = 0
+    var star: Int?
+    var resume = 0
+    while v < value.count {
+      if p < pattern.count, pattern[p] == "*" {
+        star = p
+        p += 1
+        resume = v
+      } else if p < pattern.count, pattern[p] == value[v] {
+        p += 1
+        v += 1
+      } else if let star {
+        p = star + 1
+        resume += 1
+        v = resume
+      } else {
+        return false
+      }
+    }
+    while p < pattern.count, pattern[p] == "*" { p += 1 }
+    return p == pattern.count
   }
 
   /// Trims whitespace and drops the AWS cost-allocation prefix `user:` (or `user_`).
@@ -137,6 +198,8 @@ public struct CanonicalTag: Sendable, Equatable {
   public var status: TagStatus
   /// The policy rule for the key, if any (index into `policy.tags`).
   public var ruleIndex: Int?
+  /// Raw keys not spelt as the rule requires (`enforce_key_case`), as written.
+  public var miscasedKeys: [String] = []
 }
 
 /// Whether a canonical tag's value is usable.

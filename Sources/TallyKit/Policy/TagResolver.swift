@@ -1,6 +1,7 @@
 /// Resolves the canonical tags of every tag group of a month and stores them: canonical keys
-/// and values from the bill's raw tags (`TagCanonicalizer`), then the usage account's default
-/// tags for the keys the line lacks (`policy.account_defaults`). Runs before evaluation and
+/// and values from the bill's raw tags (`TagCanonicalizer`), then, for the keys the bill
+/// lacks, the resource's tags in an inventory (when `policy.inventory_fills_gaps`), then the
+/// usage account's default tags (`policy.account_defaults`). Runs before evaluation and
 /// allocation; a changed config only needs it run again, never a re-import.
 public struct TagResolver {
   private let canonicalizer: TagCanonicalizer
@@ -12,24 +13,36 @@ public struct TagResolver {
     canonicalizer = TagCanonicalizer(policy: policy)
   }
 
-  /// The resolved tags of raw tags on a line of `accountID`.
-  public func resolve(_ raw: [(key: String, value: String)], accountID: String) -> [ResolvedTag] {
-    let canonical = canonicalizer.canonicalize(raw)
-    var resolved = canonical.tags.map { key, tag in
-      ResolvedTag(
+  /// The resolved tags of raw tags on a line of `accountID` whose resource carries
+  /// `inventory` tags in an inventory.
+  public func resolve(
+    _ raw: [(key: String, value: String)], inventory: [(key: String, value: String)] = [],
+    accountID: String
+  ) -> [ResolvedTag] {
+    var resolved: [String: ResolvedTag] = [:]
+    fill(&resolved, from: canonicalizer.canonicalize(raw), source: .bill)
+    if policy.inventoryFillsGaps, !inventory.isEmpty {
+      fill(&resolved, from: canonicalizer.canonicalize(inventory), source: .inventory)
+    }
+    if let defaults = policy.accountDefaults[accountID] {
+      let pairs = defaults.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) }
+      fill(&resolved, from: canonicalizer.canonicalize(pairs), source: .accountDefault)
+    }
+    return resolved.values.sorted { $0.key < $1.key }
+  }
+
+  /// Adds the keys of `tags` that `resolved` lacks.
+  private func fill(
+    _ resolved: inout [String: ResolvedTag], from tags: CanonicalTags, source: TagSource
+  ) {
+    for (key, tag) in tags.tags where resolved[key] == nil {
+      resolved[key] = ResolvedTag(
         key: key, value: tag.value, status: tag.status.storedName,
-        suggestion: tag.status.suggestion, source: "bill", rawKeys: tag.rawKeys)
+        suggestion: tag.status.suggestion, source: source.rawValue,
+        rawKeys: source == .accountDefault ? [] : tag.rawKeys,
+        rawValues: source == .accountDefault ? [] : tag.rawValues,
+        miscasedKeys: tag.miscasedKeys)
     }
-    for (rawKey, rawValue) in policy.accountDefaults[accountID] ?? [:] {
-      let inherited = canonicalizer.canonicalize([(rawKey, rawValue)])
-      for (key, tag) in inherited.tags where canonical.tags[key] == nil {
-        resolved.append(
-          ResolvedTag(
-            key: key, value: tag.value, status: tag.status.storedName,
-            suggestion: tag.status.suggestion, source: "account_default", rawKeys: []))
-      }
-    }
-    return resolved.sorted { $0.key < $1.key }
   }
 
   /// Resolves and stores the tags of every tag group of `month`, replacing earlier results.

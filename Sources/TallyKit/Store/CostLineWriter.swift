@@ -96,6 +96,11 @@ final class CostLineWriter {
     insert.bind(line.normalizedUsageAmount, at: 33)
     insert.bind(line.commitmentRate?.nanos, at: 34)
     insert.bind(line.listUnitPrice?.nanos, at: 35)
+    bindOptional(line.commitmentDiscountCategory, at: 36)
+    insert.bind(line.commitmentEnd?.secondsSinceEpoch, at: 37)
+    bindOptional(line.purchaseTerm, at: 38)
+    bindOptional(line.paymentOption, at: 39)
+    bindOptional(line.offeringType, at: 40)
     try insert.run()
 
     let rowID = connection.lastInsertRowID
@@ -117,8 +122,10 @@ final class CostLineWriter {
       commitment_discount_status, consumed_quantity, consumed_unit, billing_currency,
       billed_cost, effective_cost, list_cost, contracted_cost, tag_set,
       x_line_item_type, x_usage_type, x_operation, x_instance_type, x_platform, x_tenancy,
-      x_normalization_factor, x_normalized_usage_amount, x_commitment_rate, x_list_unit_price)
-    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+      x_normalization_factor, x_normalized_usage_amount, x_commitment_rate, x_list_unit_price,
+      commitment_discount_category, x_commitment_end, x_purchase_term, x_payment_option,
+      x_offering_type)
+    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
     """
 }
 

@@ -6,7 +6,9 @@
 /// tables. Tags are rows of a tag set with the raw key kept exactly as the provider wrote it.
 enum Schema {
   /// Each entry migrates from version `index` to `index + 1`.
-  static let migrations: [String] = [version1, version2, version3, version4, version5]
+  static let migrations: [String] = [
+    version1, version2, version3, version4, version5, version6, version7,
+  ]
 
   /// The version whose migration adds `resources.resource_key`; the keys of resources stored
   /// before it are computed in Swift right after it runs (``ResourceKey`` is not SQL).
@@ -375,5 +377,130 @@ enum Schema {
       detail TEXT NOT NULL,
       PRIMARY KEY (billing_period, kind, name)
     ) STRICT, WITHOUT ROWID;
+    """
+
+  /// The policy stage's results per month: compliance by cost and by resource (overall, per
+  /// key, team, account and service), the non-compliant spend by resource, the raw key
+  /// spellings behind each canonical key, and the invalid values, conflicts and miscased keys
+  /// found. Amounts are per billing currency; `_billed` and `_effective` are the two cost bases.
+  static let version6 = """
+    ALTER TABLE tag_resolutions ADD COLUMN raw_values TEXT NOT NULL DEFAULT '';   -- as raw_keys
+    ALTER TABLE tag_resolutions ADD COLUMN miscased_keys TEXT NOT NULL DEFAULT ''; -- U+001F-joined
+
+    -- Each import's lines summed per month and per everything the policy can test: evaluating
+    -- a month reads these groups (tens of thousands) rather than its lines (millions). Groups
+    -- of a month an import no longer delivers (superseded) are dropped when next read.
+    CREATE TABLE line_groups (
+      import_id INTEGER NOT NULL REFERENCES imports(id),
+      billing_period TEXT NOT NULL,
+      tag_set INTEGER NOT NULL REFERENCES tag_sets(id),
+      account INTEGER NOT NULL REFERENCES accounts(id),         -- coalesce(sub_account, billing_account)
+      billing_account INTEGER NOT NULL REFERENCES accounts(id),
+      resource INTEGER REFERENCES resources(id),
+      service INTEGER REFERENCES services(id),
+      region INTEGER REFERENCES regions(id),
+      billing_currency TEXT NOT NULL,
+      provider TEXT NOT NULL,
+      charge_category TEXT NOT NULL,
+      line_type TEXT,                     -- x_line_item_type
+      lines INTEGER NOT NULL,
+      billed_cost INTEGER NOT NULL,
+      effective_cost INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX line_groups_by_period ON line_groups(billing_period, import_id);
+
+    -- The months whose results are current: evaluated with the policy of this fingerprint, the
+    -- month's newest import and the newest inventory snapshot. Evaluating a month deletes the rows of the months after it,
+    -- whose first-seen months depend on it.
+    CREATE TABLE policy_runs (
+      billing_period TEXT PRIMARY KEY,
+      fingerprint TEXT NOT NULL,          -- SHA-256 of the policy settings evaluated
+      last_import INTEGER NOT NULL,       -- the month's newest import at the time
+      last_inventory INTEGER NOT NULL,    -- the newest inventory snapshot at the time
+      lines INTEGER NOT NULL,
+      tag_groups INTEGER NOT NULL,        -- distinct tag set and account pairs
+      evaluations INTEGER NOT NULL        -- distinct groups judged
+    ) STRICT;
+
+    CREATE TABLE policy_compliance (
+      billing_period TEXT NOT NULL,
+      billing_currency TEXT NOT NULL,
+      dimension TEXT NOT NULL,            -- overall | team | account | service
+      name TEXT NOT NULL,                 -- '' for overall; else the team, account id or service
+      key TEXT NOT NULL,                  -- '' for the line's verdict over every key; else one key
+      lines INTEGER NOT NULL,
+      compliant_billed INTEGER NOT NULL,
+      compliant_effective INTEGER NOT NULL,
+      noncompliant_billed INTEGER NOT NULL,
+      noncompliant_effective INTEGER NOT NULL,
+      exempt_billed INTEGER NOT NULL,     -- matched policy.exempt
+      exempt_effective INTEGER NOT NULL,
+      out_of_scope_billed INTEGER NOT NULL,    -- outside the key's scope (per key only)
+      out_of_scope_effective INTEGER NOT NULL,
+      inherited_billed INTEGER NOT NULL,  -- of compliant: thanks to account default tags
+      inherited_effective INTEGER NOT NULL,
+      inventory_billed INTEGER NOT NULL,  -- of compliant: thanks to inventory tags
+      inventory_effective INTEGER NOT NULL,
+      resources INTEGER NOT NULL,         -- distinct resources judged
+      noncompliant_resources INTEGER NOT NULL,
+      PRIMARY KEY (billing_period, billing_currency, dimension, name, key)
+    ) STRICT, WITHOUT ROWID;
+
+    -- Non-compliant spend per resource; lines without a resource id are gathered per account
+    -- and service with resource NULL.
+    CREATE TABLE policy_resources (
+      billing_period TEXT NOT NULL,
+      billing_currency TEXT NOT NULL,
+      resource INTEGER REFERENCES resources(id),
+      account INTEGER NOT NULL REFERENCES accounts(id),
+      service INTEGER REFERENCES services(id),
+      team TEXT NOT NULL,                 -- the valid value of allocation.by, or ''
+      lines INTEGER NOT NULL,
+      noncompliant_billed INTEGER NOT NULL,
+      noncompliant_effective INTEGER NOT NULL,
+      first_noncompliant TEXT NOT NULL,   -- YYYY-MM: the earliest month evaluated non-compliant
+      problems TEXT NOT NULL              -- key, problem, value, suggestion: U+001F between
+                                          -- fields, U+001E between problems
+    ) STRICT;
+    CREATE INDEX policy_resources_by_period ON policy_resources(billing_period, billing_currency);
+    CREATE INDEX policy_resources_by_resource ON policy_resources(resource, billing_period);
+
+    -- The canonicalisation report: which raw keys were folded into each canonical key.
+    CREATE TABLE policy_key_variants (
+      billing_period TEXT NOT NULL,
+      billing_currency TEXT NOT NULL,
+      key TEXT NOT NULL,                  -- canonical key
+      raw_key TEXT NOT NULL,              -- as written in the bill
+      lines INTEGER NOT NULL,
+      billed INTEGER NOT NULL,
+      effective INTEGER NOT NULL,
+      PRIMARY KEY (billing_period, billing_currency, key, raw_key)
+    ) STRICT, WITHOUT ROWID;
+
+    -- Invalid values (with the near-miss suggestion), conflicts and miscased keys.
+    CREATE TABLE policy_findings (
+      billing_period TEXT NOT NULL,
+      billing_currency TEXT NOT NULL,
+      key TEXT NOT NULL,
+      kind TEXT NOT NULL,                 -- invalid | conflict | miscased
+      detail TEXT NOT NULL,               -- the value; `Team=web, team=ops`; the raw keys
+      suggestion TEXT NOT NULL,           -- '' when none
+      lines INTEGER NOT NULL,
+      resources INTEGER NOT NULL,
+      billed INTEGER NOT NULL,
+      effective INTEGER NOT NULL,
+      PRIMARY KEY (billing_period, billing_currency, key, kind, detail)
+    ) STRICT, WITHOUT ROWID;
+    """
+
+  /// What the commitments stage needs to know about the commitment behind a line: its FOCUS
+  /// category (Spend: savings plans and spend-based CUDs; Usage: reservations and resource
+  /// CUDs), when it ends, and how it was bought, as the export writes them.
+  static let version7 = """
+    ALTER TABLE cost_lines ADD COLUMN commitment_discount_category TEXT;  -- Spend | Usage
+    ALTER TABLE cost_lines ADD COLUMN x_commitment_end INTEGER;   -- seconds since the epoch
+    ALTER TABLE cost_lines ADD COLUMN x_purchase_term TEXT;        -- e.g. 1yr, 3yr
+    ALTER TABLE cost_lines ADD COLUMN x_payment_option TEXT;       -- e.g. No Upfront
+    ALTER TABLE cost_lines ADD COLUMN x_offering_type TEXT;        -- e.g. ComputeSavingsPlans, standard
     """
 }

@@ -71,9 +71,10 @@ extension Store {
     return connection.lastInsertRowID
   }
 
-  /// Records what an import delivered, and supersedes the earlier deliveries of the same source
-  /// for the same months: their lines for those months are deleted. Returns the ids of the
-  /// imports that this one replaced wholly or in part. Call inside the import's transaction.
+  /// Records what an import delivered (with its line groups, for the policy stage), and
+  /// supersedes the earlier deliveries of the same source for the same months: their lines for
+  /// those months are deleted. Returns the ids of the imports that this one replaced wholly or
+  /// in part. Call inside the import's transaction.
   func finishImport(
     id: Int64, source: String, formatVersion: String, files: [ImportedFile],
     totals: [PeriodTotals], lineIDs: ClosedRange<Int64>?
@@ -119,6 +120,7 @@ extension Store {
       insertTotals.bind(period.totals.contracted.nanos, at: 8)
       try insertTotals.run()
     }
+    if let lineIDs { try recordLineGroups(importID: id, lineIDs: lineIDs) }
     return try supersedeEarlierDeliveries(of: source, by: id, months: Set(totals.map(\.month)))
   }
 

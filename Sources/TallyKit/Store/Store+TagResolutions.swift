@@ -23,11 +23,15 @@ public struct ResolvedTag: Sendable, Hashable {
   public var source: String
   /// The raw keys folded into the canonical key.
   public var rawKeys: [String]
+  /// Their raw values, in the same order.
+  public var rawValues: [String]
+  /// The raw keys not spelt as the rule requires (`enforce_key_case`).
+  public var miscasedKeys: [String]
 
   /// Creates a resolved tag.
   public init(
     key: String, value: String, status: String, suggestion: String?, source: String,
-    rawKeys: [String]
+    rawKeys: [String], rawValues: [String] = [], miscasedKeys: [String] = []
   ) {
     self.key = key
     self.value = value
@@ -35,6 +39,8 @@ public struct ResolvedTag: Sendable, Hashable {
     self.suggestion = suggestion
     self.source = source
     self.rawKeys = rawKeys
+    self.rawValues = rawValues
+    self.miscasedKeys = miscasedKeys
   }
 }
 
@@ -88,7 +94,7 @@ extension Store {
     let insert = try connection.prepare(
       """
       INSERT INTO tag_resolutions (billing_period, tag_set, account, key, value, status, suggestion,
-        source, raw_keys) VALUES (?,?,?,?,?,?,?,?,?)
+        source, raw_keys, raw_values, miscased_keys) VALUES (?,?,?,?,?,?,?,?,?,?,?)
       """)
     for (group, tags) in resolutions {
       for tag in tags {
@@ -101,6 +107,8 @@ extension Store {
         insert.bind(tag.suggestion, at: 7)
         insert.bind(tag.source, at: 8)
         insert.bind(tag.rawKeys.joined(separator: "\u{1F}"), at: 9)
+        insert.bind(tag.rawValues.joined(separator: "\u{1F}"), at: 10)
+        insert.bind(tag.miscasedKeys.joined(separator: "\u{1F}"), at: 11)
         try insert.run()
       }
     }
@@ -112,20 +120,34 @@ extension Store {
   {
     let statement = try connection.prepare(
       """
-      SELECT tag_set, account, key, value, status, suggestion, source, raw_keys
+      SELECT tag_set, account, key, value, status, suggestion, source, raw_keys, raw_values,
+        miscased_keys
       FROM tag_resolutions WHERE billing_period = ? ORDER BY tag_set, account, key
       """)
     statement.bind(month.description, at: 1)
     var result: [TagGroupKey: [ResolvedTag]] = [:]
     while try statement.step() {
       let key = TagGroupKey(tagSet: statement.int64(at: 0), account: statement.int64(at: 1))
+      let rawKeys = Store.unjoined(statement.text(at: 7))
       result[key, default: []].append(
         ResolvedTag(
           key: statement.text(at: 2), value: statement.text(at: 3), status: statement.text(at: 4),
           suggestion: statement.optionalText(at: 5), source: statement.text(at: 6),
-          rawKeys: statement.text(at: 7).split(separator: "\u{1F}").map(String.init)))
+          rawKeys: rawKeys,
+          // As many values as keys, any of them possibly empty.
+          rawValues: rawKeys.isEmpty ? [] : Store.unjoined(statement.text(at: 8), keepEmpty: true),
+          miscasedKeys: Store.unjoined(statement.text(at: 9))))
     }
     return result
+  }
+}
+
+extension Store {
+  /// Splits text joined by U+001F. An empty text is an empty list, unless `keepEmpty` says
+  /// it is one empty item (a list of values that may be empty).
+  static func unjoined(_ text: String, keepEmpty: Bool = false) -> [String] {
+    guard keepEmpty || !text.isEmpty else { return [] }
+    return text.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
   }
 }
 

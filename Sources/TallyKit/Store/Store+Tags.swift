@@ -1,9 +1,12 @@
 /// Where a tag of a cost line came from.
-public enum TagSource: String, Sendable, Hashable {
+public enum TagSource: String, Sendable, Hashable, CaseIterable {
   /// Written on the line by the billing export.
   case bill
   /// Filled in from a resource inventory, for a key the bill lacks.
   case inventory
+  /// The usage account's default tags (`policy.account_defaults`), for a key still missing;
+  /// only the policy stage's resolution adds these (never `line_tags`).
+  case accountDefault = "account_default"
 }
 
 /// One tag of a cost line, raw key and value exactly as their source wrote them.

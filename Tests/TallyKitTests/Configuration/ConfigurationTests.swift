@@ -122,4 +122,36 @@ import Testing
     #expect(exempt[1].matches(logs))
     #expect(!exempt[1].matches(taggedLogs))
   }
+
+  @Test func readsTheKeysThePolicyStageAdded() throws {
+    let yaml = """
+      policy:
+        tags:
+          - key: CostCenter
+            enforce_key_case: true
+            values: ["300*"]
+            scope: { aws_resource_type: [ec2:instance, "rds:*"] }
+        aws_tag_policy: [root.json, [ou-a.json, ou-b.json]]
+      """
+    let policy = try Configuration(yaml: yaml, file: "t.yaml").policy
+    #expect(policy.tags[0].enforceKeyCase)
+    #expect(policy.tags[0].scope == .awsResourceType(["ec2:instance", "rds:*"]))
+    #expect(policy.awsTagPolicies == [["root.json"], ["ou-a.json", "ou-b.json"]])
+    #expect(policy.inputs.awsResourceType)
+    let single = try Configuration(yaml: "policy:\n  aws_tag_policy: p.json\n", file: "t.yaml")
+    #expect(single.policy.awsTagPolicies == [["p.json"]])
+  }
+
+  @Test func aBadResourceTypeNamesItsLine() throws {
+    let yaml = """
+      policy:
+        exempt:
+          - aws_resource_type: [ec2]
+      """
+    let error = try #require(throws: ConfigurationError.self) {
+      try Configuration(yaml: yaml, file: "t.yaml")
+    }
+    #expect(error.line == 3)
+    #expect(error.message.contains("expected service:type"))
+  }
 }

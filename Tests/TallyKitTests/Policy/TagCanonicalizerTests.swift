@@ -59,4 +59,36 @@ import Testing
     let agreeing = canonical.canonicalize([("user:Team", "Payments"), ("user:team", "payments")])
     #expect(agreeing.validValue("team") == "payments")
   }
+
+  /// `*` in an allowed value matches any run of characters; other values are still respelt.
+  @Test func wildcardValues() {
+    var owner = TagRule(key: "owner")
+    owner.values = ["*@example.com", "Platform"]
+    var policy = PolicyConfiguration()
+    policy.tags = [owner]
+    let canonical = TagCanonicalizer(policy: policy)
+    #expect(
+      canonical.canonicalize([("owner", "ana@example.com")]).validValue("owner")
+        == "ana@example.com")
+    #expect(canonical.canonicalize([("owner", "platform")]).validValue("owner") == "Platform")
+    #expect(
+      canonical.canonicalize([("owner", "ana@example.org")]).tags["owner"]?.status
+        == .invalidValue(suggestion: nil))
+    #expect(TagCanonicalizer.wildcardMatches("300*", "3001", caseSensitive: true))
+    #expect(TagCanonicalizer.wildcardMatches("a*b*c", "axxbyyc", caseSensitive: true))
+    #expect(!TagCanonicalizer.wildcardMatches("a*b*c", "axxbyy", caseSensitive: true))
+    #expect(!TagCanonicalizer.wildcardMatches("A*", "abc", caseSensitive: true))
+    #expect(TagCanonicalizer.wildcardMatches("A*", "abc", caseSensitive: false))
+  }
+
+  @Test func enforcedKeyCaseRecordsOtherSpellings() {
+    var cost = TagRule(key: "CostCenter")
+    cost.enforceKeyCase = true
+    var policy = PolicyConfiguration()
+    policy.tags = [cost]
+    let canonical = TagCanonicalizer(policy: policy)
+    let tags = canonical.canonicalize([("user:CostCenter", "1"), ("costcenter", "1")])
+    #expect(tags.tags["CostCenter"]?.miscasedKeys == ["costcenter"])
+    #expect(tags.validValue("CostCenter") == "1")
+  }
 }

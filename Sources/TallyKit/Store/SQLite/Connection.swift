@@ -19,10 +19,10 @@ internal import CSQLite
 /// errors.
 ///
 /// Not `Sendable`: use a connection, and the statements prepared from it, from one task at a
-/// time. So it opens with `SQLITE_OPEN_NOMUTEX` (multi-thread mode): SQLite then takes no
-/// mutex per API call. That made no measurable difference to a 2M-row insert, but a scan that
-/// reads a dozen columns of a million rows spent about a sixth of its CPU locking and unlocking
-/// (allocation, docs/performance.md).
+/// time. So it opens with `SQLITE_OPEN_NOMUTEX`: SQLite then takes no mutex per call. That
+/// made no measurable difference to a 2M-row insert, but column reads lock and unlock once
+/// each in the serialized mode, and reading 1M lines for `tally recommend` spent 15 % of its
+/// time there.
 ///
 /// Related SQLite documentation: <https://www.sqlite.org/c3ref/sqlite3.html>
 public final class Connection {
@@ -47,9 +47,8 @@ public final class Connection {
   /// - Throws: ``SQLiteError``, for example `SQLITE_CANTOPEN` (14) with the path in the message
   ///   when the file does not exist and `create` is false.
   public init(path: String, readOnly: Bool = false, create: Bool = true) throws(SQLiteError) {
-    var flags = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
+    var flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX
     if create && !readOnly { flags |= SQLITE_OPEN_CREATE }
-    flags |= SQLITE_OPEN_NOMUTEX
     var opened: OpaquePointer?
     let code = sqlite3_open_v2(path, &opened, flags, nil)
     guard code == SQLITE_OK, let opened else {

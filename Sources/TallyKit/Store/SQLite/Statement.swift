@@ -186,6 +186,18 @@ public struct Statement: ~Copyable {
     return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
   }
 
+  /// The UTF-8 bytes of `column` (from 0) as text, without copying them; empty for NULL.
+  ///
+  /// The bytes belong to SQLite and stay valid only until the statement steps, resets or is
+  /// asked for the same column in another form: read them at once (e.g. to look them up in an
+  /// intern table) and never keep the pointer.
+  public func textBytes(at column: Int32) -> UnsafeRawBufferPointer {
+    guard let text = sqlite3_column_text(handle, column) else {
+      return UnsafeRawBufferPointer(start: nil, count: 0)
+    }
+    return UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column)))
+  }
+
   /// The value of `column` (from 0) as text, or nil for NULL.
   public func optionalText(at column: Int32) -> String? {
     isNull(at: column) ? nil : text(at: column)

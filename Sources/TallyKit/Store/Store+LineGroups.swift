@@ -1,0 +1,311 @@
+/// What the lines of a group share: the policy stage judges each group once.
+///
+/// Ids are row ids of the dimension tables (0 when the line has none); `period`, `currency`,
+/// `provider`, `chargeCategory` and `lineType` index ``LineGroups/texts``. Fields the policy
+/// does not read are 0 for every group, so they do not split groups.
+struct LineGroupKey: Hashable {
+  var tagSet: Int64 = 0
+  /// The usage account (`coalesce(sub_account, billing_account)`).
+  var account: Int64 = 0
+  var resource: Int64 = 0
+  var service: Int64 = 0
+  var region: Int64 = 0
+  var billingAccount: Int64 = 0
+  var period: Int32 = 0
+  var currency: Int32 = 0
+  var provider: Int32 = 0
+  var chargeCategory: Int32 = 0
+  var lineType: Int32 = 0
+}
+
+/// Lines summed by ``LineGroupKey``: one entry per distinct combination.
+struct LineGroups {
+  var keys: [LineGroupKey] = []
+  var lines: [Int] = []
+  var billed: [Int128] = []
+  var effective: [Int128] = []
+  /// Interned text of the low-cardinality columns; index 0 is the empty text (NULL).
+  var texts: [String] = [""]
+  private var interned = ByteKeyedTable(capacity: 64)
+  private var index = GroupIndex()
+
+  /// The number of groups.
+  var count: Int { keys.count }
+
+  /// The index of `bytes` in ``texts``, adding them the first time.
+  mutating func intern(_ bytes: UnsafeRawBufferPointer) -> Int32 {
+    if bytes.isEmpty { return 0 }
+    if let id = interned.value(for: bytes) { return Int32(id) }
+    let id = texts.count
+    texts.append(String(decoding: bytes, as: UTF8.self))
+    interned.insert(Int64(id), for: bytes)
+    return Int32(id)
+  }
+
+  /// Adds `lines` lines of these costs to the group of `key`.
+  mutating func add(_ key: LineGroupKey, lines: Int, billed: Int128, effective: Int128) {
+    if let at = index.group(of: key, in: keys) {
+      self.lines[at] += lines
+      self.billed[at] += billed
+      self.effective[at] += effective
+    } else {
+      index.insert(key, at: keys.count)
+      keys.append(key)
+      self.lines.append(lines)
+      self.billed.append(billed)
+      self.effective.append(effective)
+    }
+  }
+}
+
+extension Store {
+  /// Records the line groups of an import's lines (see ``lineGroups(in:fields:)``): every line
+  /// of a month falls in one group per tag set, usage account, billing account, resource,
+  /// service, region, currency, provider, charge category and line type. Call inside the
+  /// import's transaction.
+  ///
+  /// This is one more pass over the import's lines (about half a second per million), so that
+  /// evaluating a month reads tens of thousands of groups instead of millions of lines.
+  func recordLineGroups(importID: Int64, lineIDs: ClosedRange<Int64>) throws(SQLiteError) {
+    let statement = try connection.prepare(
+      """
+      SELECT billing_period, tag_set, coalesce(sub_account, billing_account), billing_account,
+        resource, service, region, billing_currency, provider, charge_category, x_line_item_type,
+        billed_cost, effective_cost
+      FROM cost_lines WHERE id BETWEEN ? AND ?
+      """)
+    statement.bind(lineIDs.lowerBound, at: 1)
+    statement.bind(lineIDs.upperBound, at: 2)
+    var groups = LineGroups()
+    var key = LineGroupKey()
+    while try statement.step() {
+      key.period = groups.intern(statement.textBytes(at: 0))
+      key.tagSet = statement.int64(at: 1)
+      key.account = statement.int64(at: 2)
+      key.billingAccount = statement.int64(at: 3)
+      key.resource = statement.int64(at: 4)
+      key.service = statement.int64(at: 5)
+      key.region = statement.int64(at: 6)
+      key.currency = groups.intern(statement.textBytes(at: 7))
+      key.provider = groups.intern(statement.textBytes(at: 8))
+      key.chargeCategory = groups.intern(statement.textBytes(at: 9))
+      key.lineType = groups.intern(statement.textBytes(at: 10))
+      groups.add(
+        key, lines: 1, billed: Int128(statement.int64(at: 11)),
+        effective: Int128(statement.int64(at: 12)))
+    }
+    let insert = try connection.prepare(
+      """
+      INSERT INTO line_groups (import_id, billing_period, tag_set, account, billing_account,
+        resource, service, region, billing_currency, provider, charge_category, line_type, lines,
+        billed_cost, effective_cost) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+      """)
+    func id(_ value: Int64) -> Int64? { value == 0 ? nil : value }
+    func text(_ index: Int32) -> String? { index == 0 ? nil : groups.texts[Int(index)] }
+    for at in 0..<groups.count {
+      let key = groups.keys[at]
+      guard let billed = Int64(exactly: groups.billed[at]),
+        let effective = Int64(exactly: groups.effective[at])
+      else {
+        throw SQLiteError(
+          code: 1, message: "a line group's cost is out of range (import \(importID))", sql: nil)
+      }
+      insert.bind(importID, at: 1)
+      insert.bind(groups.texts[Int(key.period)], at: 2)
+      insert.bind(key.tagSet, at: 3)
+      insert.bind(key.account, at: 4)
+      insert.bind(key.billingAccount, at: 5)
+      insert.bind(id(key.resource), at: 6)
+      insert.bind(id(key.service), at: 7)
+      insert.bind(id(key.region), at: 8)
+      insert.bind(groups.texts[Int(key.currency)], at: 9)
+      insert.bind(groups.texts[Int(key.provider)], at: 10)
+      insert.bind(groups.texts[Int(key.chargeCategory)], at: 11)
+      insert.bind(text(key.lineType), at: 12)
+      insert.bind(Int64(groups.lines[at]), at: 13)
+      insert.bind(billed, at: 14)
+      insert.bind(effective, at: 15)
+      try insert.run()
+    }
+  }
+
+  /// A month's lines summed by tag set, usage account, resource, service and currency, and by
+  /// the other `fields` that the policy's conditions test (provider, billing account, region,
+  /// charge category, line type).
+  ///
+  /// The groups are read from `line_groups`, which each import records
+  /// (``recordLineGroups(importID:lineIDs:)``); imports made before that table existed have
+  /// theirs recorded here first, and groups of deliveries superseded since are dropped. The
+  /// sums are not made with SQL `GROUP BY` over the lines: SQLite sorts every row for it
+  /// (measured on 1,000,000 lines: 2.5 s of CPU for six integer keys, against 0.2 s for a
+  /// plain scan), while the distinct groups are tens of thousands.
+  func lineGroups(in month: BillingMonth, fields: Set<LineField>) throws(SQLiteError)
+    -> LineGroups
+  {
+    let period = month.description
+    let stale = try connection.prepare(
+      """
+      DELETE FROM line_groups WHERE billing_period = ?1
+        AND import_id NOT IN (SELECT import_id FROM import_totals WHERE billing_period = ?1)
+      """)
+    stale.bind(period, at: 1)
+    try stale.run()
+    let missing = try connection.prepare(
+      """
+      SELECT i.id, i.first_line_id, i.last_line_id FROM imports i
+      WHERE i.first_line_id IS NOT NULL
+        AND i.id IN (SELECT import_id FROM import_totals WHERE billing_period = ?1)
+        AND NOT EXISTS (SELECT 1 FROM line_groups g WHERE g.import_id = i.id)
+      """)
+    missing.bind(period, at: 1)
+    var unrecorded: [(Int64, ClosedRange<Int64>)] = []
+    while try missing.step() {
+      unrecorded.append((missing.int64(at: 0), missing.int64(at: 1)...missing.int64(at: 2)))
+    }
+    missing.reset()
+    for (importID, lineIDs) in unrecorded {
+      try recordLineGroups(importID: importID, lineIDs: lineIDs)
+    }
+
+    var columns = [
+      "tag_set", "account", "resource", "service", "billing_currency", "lines", "billed_cost",
+      "effective_cost",
+    ]
+    func column(_ field: LineField, _ name: String) -> Int32? {
+      guard fields.contains(field) else { return nil }
+      columns.append(name)
+      return Int32(columns.count - 1)
+    }
+    let billingAccount = column(.billingAccount, "billing_account")
+    let region = column(.region, "region")
+    let provider = column(.provider, "provider")
+    let category = column(.chargeCategory, "charge_category")
+    let lineType = column(.lineType, "line_type")
+    let statement = try connection.prepare(
+      "SELECT \(columns.joined(separator: ", ")) FROM line_groups WHERE billing_period = ?")
+    statement.bind(period, at: 1)
+    var groups = LineGroups()
+    var key = LineGroupKey()
+    while try statement.step() {
+      key.tagSet = statement.int64(at: 0)
+      key.account = statement.int64(at: 1)
+      key.resource = statement.int64(at: 2)
+      key.service = statement.int64(at: 3)
+      key.currency = groups.intern(statement.textBytes(at: 4))
+      if let billingAccount { key.billingAccount = statement.int64(at: billingAccount) }
+      if let region { key.region = statement.int64(at: region) }
+      if let provider { key.provider = groups.intern(statement.textBytes(at: provider)) }
+      if let category { key.chargeCategory = groups.intern(statement.textBytes(at: category)) }
+      if let lineType { key.lineType = groups.intern(statement.textBytes(at: lineType)) }
+      groups.add(
+        key, lines: Int(statement.int64(at: 5)), billed: Int128(statement.int64(at: 6)),
+        effective: Int128(statement.int64(at: 7)))
+    }
+    return groups
+  }
+
+  /// The raw key/value pairs of the tag sets of a month's line groups, by tag set id, keys in
+  /// order.
+  func rawTags(ofGroupsIn month: BillingMonth) throws(SQLiteError) -> [Int64: [(
+    key: String, value: String
+  )]] {
+    let statement = try connection.prepare(
+      """
+      SELECT tag_set_id, raw_key, raw_value FROM tag_set_items
+      WHERE tag_set_id IN (SELECT tag_set FROM line_groups WHERE billing_period = ?)
+      ORDER BY tag_set_id, raw_key
+      """)
+    statement.bind(month.description, at: 1)
+    var result: [Int64: [(key: String, value: String)]] = [:]
+    while try statement.step() {
+      result[statement.int64(at: 0), default: []].append(
+        (statement.text(at: 1), statement.text(at: 2)))
+    }
+    return result
+  }
+
+  /// The raw key/value pairs of the given tag sets, by tag set id, keys in order.
+  func rawTags(ofTagSets ids: some Sequence<Int64>) throws(SQLiteError) -> [Int64: [(
+    key: String, value: String
+  )]] {
+    let statement = try connection.prepare(
+      "SELECT raw_key, raw_value FROM tag_set_items WHERE tag_set_id = ? ORDER BY raw_key")
+    var result: [Int64: [(key: String, value: String)]] = [:]
+    for id in ids {
+      statement.bind(id, at: 1)
+      var pairs: [(key: String, value: String)] = []
+      while try statement.step() { pairs.append((statement.text(at: 0), statement.text(at: 1))) }
+      statement.reset()
+      result[id] = pairs
+    }
+    return result
+  }
+
+  /// The text of every row of a small dimension table (`accounts.account_id`,
+  /// `services.name`, `regions.name`), by row id.
+  func dimensionNames(_ table: DimensionTable) throws(SQLiteError) -> [Int64: String] {
+    let statement = try connection.prepare("SELECT id, \(table.column) FROM \(table.rawValue)")
+    var names: [Int64: String] = [:]
+    while try statement.step() { names[statement.int64(at: 0)] = statement.text(at: 1) }
+    return names
+  }
+
+  /// The ids and types of the given resources, by row id.
+  func resourceNames(_ ids: some Sequence<Int64>) throws(SQLiteError) -> [Int64: (
+    id: String, type: String
+  )] {
+    let statement = try connection.prepare(
+      "SELECT resource_id, coalesce(resource_type, '') FROM resources WHERE id = ?")
+    var result: [Int64: (id: String, type: String)] = [:]
+    for id in ids where result[id] == nil {
+      statement.bind(id, at: 1)
+      if try statement.step() { result[id] = (statement.text(at: 0), statement.text(at: 1)) }
+      statement.reset()
+    }
+    return result
+  }
+}
+
+/// Finds a line's group without hashing its whole key: resources are rows of `resources`, so
+/// their ids are small dense integers that index an array of chains of the groups of that
+/// resource (nearly always a few). Lines without a resource use a dictionary.
+private struct GroupIndex {
+  /// The first group of each resource id, or -1.
+  private var heads: [Int32] = []
+  /// The next group of the same resource, or -1.
+  private var next: [Int32] = []
+  private var unidentified: [LineGroupKey: Int] = [:]
+
+  func group(of key: LineGroupKey, in keys: [LineGroupKey]) -> Int? {
+    guard key.resource > 0 else { return unidentified[key] }
+    guard key.resource < heads.count else { return nil }
+    var at = heads[Int(key.resource)]
+    while at >= 0 {
+      if keys[Int(at)] == key { return Int(at) }
+      at = next[Int(at)]
+    }
+    return nil
+  }
+
+  mutating func insert(_ key: LineGroupKey, at position: Int) {
+    guard key.resource > 0 else {
+      unidentified[key] = position
+      next.append(-1)
+      return
+    }
+    let resource = Int(key.resource)
+    if resource >= heads.count {
+      heads.append(
+        contentsOf: repeatElement(-1, count: max(resource + 1, heads.count * 2) - heads.count))
+    }
+    next.append(heads[resource])
+    heads[resource] = Int32(position)
+  }
+}
+
+/// The small dimension tables whose names the policy stage reads whole.
+enum DimensionTable: String {
+  case accounts, services, regions
+
+  var column: String { self == .accounts ? "account_id" : "name" }
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Renders the sample bills' report and opens it in headless Chromium: fails when Chromium logs
+# any console message (a fetch the CSP blocked, a script error, a failed load) or when a
+# screenshot is missing or empty. The screenshots stay in test-artifacts/ for a human to look at.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v chromium >/dev/null; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "test-browser: need root or sudo to install chromium" >&2; exit 1; }
+    sudo="sudo"
+  fi
+  echo "test-browser: installing chromium" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >&2
+fi
+
+swift build
+tally="$PWD/.build/debug/tally"
+artifacts="$PWD/test-artifacts"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+rm -rf "$artifacts/reports"
+mkdir -p "$artifacts"
+
+db="$work/tally.sqlite"
+"$tally" --db "$db" import sample-bills/aws-cur-2026-09.csv sample-bills/focus-azure-2026-10.csv >/dev/null
+"$tally" --db "$db" report --month 2026-09 --out "$artifacts/reports" >/dev/null
+"$tally" --db "$db" report --out "$artifacts/reports" >/dev/null
+
+status=0
+shoot() { # name, page
+  local name="$1" page="$2" log="$work/$1.log" png="$artifacts/$1.png"
+  rm -f "$png"
+  if [ ! -f "$page" ]; then echo "test-browser: no page $page" >&2; status=1; return; fi
+  chromium --headless=new --no-sandbox --disable-gpu --enable-logging=stderr --v=0 \
+    --window-size=1280,2400 --screenshot="$png" "file://$page" 2>"$log" >/dev/null || true
+  if grep -q "INFO:CONSOLE" "$log"; then
+    echo "test-browser: console messages on $name:" >&2
+    grep "INFO:CONSOLE" "$log" >&2
+    status=1
+  fi
+  if [ ! -s "$png" ]; then echo "test-browser: no screenshot of $name" >&2; status=1; fi
+}
+
+shoot month-index "$artifacts/reports/index.html"
+shoot month "$artifacts/reports/2026-10/index.html"
+# Team pages come with the allocation results; shoot one when the report has them.
+team="$(ls "$artifacts"/reports/2026-10/teams/*.html 2>/dev/null | head -n 1 || true)"
+[ -n "$team" ] && shoot team "$team"
+
+[ "$status" -eq 0 ] && echo "test-browser: ok, screenshots in test-artifacts/" >&2
+exit "$status"
