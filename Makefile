@@ -4,7 +4,8 @@ SWIFT ?= swift
 TALLY_DEBUG = .build/debug/tally
 TALLY_RELEASE = .build/release/tally
 
-.PHONY: deps build release test test-browser lint format demo bench bench-allocation bench-recommend sample-bills clean
+.PHONY: deps build release test test-browser lint format demo bench bench-allocation \
+	bench-recommend bench-policy sample-bills clean
 
 deps:
 	@scripts/install-deps.sh
@@ -51,6 +52,10 @@ bench-allocation: release
 # Not part of `make test`: times `tally recommend` over 60 days of hourly usage (1,000,000 lines).
 bench-recommend: release
 	.build/release/tally-dev bench --mode recommend --lines 1000000 --work-dir bench-data
+
+# Not part of `make test`: a 1,000,000-line month with 10,000 tag sets, then times tally check.
+bench-policy: release
+	.build/release/tally-dev bench-policy --work-dir bench-data
 
 clean:
 	rm -rf .build reports

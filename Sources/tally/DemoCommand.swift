@@ -31,6 +31,7 @@ struct DemoCommand: ParsableCommand {
     printOut(
       """
 
+      Open \(configuration.reports.out)/index.html for the reports.
       The demo database is \(database). Try:
         .build/release/tally --config \(config) teams
         .build/release/tally --config \(config) team payments

@@ -29,11 +29,11 @@ struct NightlyCommand: ParsableCommand {
     let database = tally.global.databasePath(configuration)
     let log = RunLog(format: logFormat, verbose: verbose)
     let reports = configuration.reports.out
-    let isPublished = { (month: BillingMonth) in
-      FileManager.default.fileExists(atPath: "\(reports)/\(month)/index.html")
-    }
     if dryRun {
       let store = try Store(path: database)
+      let isPublished = { (month: BillingMonth) in
+        ReportFingerprint.isCurrent(store: store, month: month, root: reports)
+      }
       let run = NightlyRun(
         configuration: configuration, store: store, log: log, stages: [], isPublished: isPublished)
       let plan = try run.plan()
@@ -46,6 +46,9 @@ struct NightlyCommand: ParsableCommand {
     }
     let lock = try RunLock(database: database)
     let store = try Store(path: database)
+    let isPublished = { (month: BillingMonth) in
+      ReportFingerprint.isCurrent(store: store, month: month, root: reports)
+    }
     let run = NightlyRun(
       configuration: configuration, store: store, log: log,
       stages: NightlyRun.standardStages(configuration), isPublished: isPublished)

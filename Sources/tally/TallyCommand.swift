@@ -38,6 +38,8 @@ struct Tally: ParsableCommand {
     } catch let code as ExitCode {
       Foundation.exit(code.rawValue)
     } catch {
+      // `--help` parses into a command whose run() asks for the help text: print it, exit 0.
+      if exitCode(for: error) == .success { exit(withError: error) }
       let status = ExitStatus.code(for: error)
       let prefix = status == ExitStatus.internalError ? "tally: internal error: " : "tally: "
       FileHandle.standardError.write(Data((prefix + "\(error)\n").utf8))

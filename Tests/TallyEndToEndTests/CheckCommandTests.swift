@@ -115,4 +115,11 @@ import Testing
     #expect(effective.status == 0)
     #expect(effective.stdout.contains("\"tag_value\": [\"100\", \"300*\"]"))
   }
+
+  @Test func helpPrintsTheOptionsAndExitsZero() throws {
+    let help = try TallyBinary.run(["check", "--help"])
+    #expect(help.status == 0)
+    #expect(help.stdout.contains("--fail-under"))
+    #expect(try TallyBinary.run(["--help"]).status == 0)
+  }
 }

@@ -57,7 +57,7 @@ public func runCheck(_ request: CheckRequest, configuration: Configuration, stor
     notes.append(
       "evaluated \(stats.month): \(stats.lines) lines, \(stats.tagGroups) tag groups, "
         + "\(stats.evaluations) distinct evaluations in "
-        + String(format: "%.3f", stats.seconds) + " s")
+        + String(format: "%.3f s (%.3f s of CPU)", stats.seconds, stats.cpuSeconds))
   }
   let currencies = try store.complianceCurrencies(in: request.month)
   guard let currency = request.currency ?? currencies.first else {

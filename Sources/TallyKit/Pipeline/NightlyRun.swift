@@ -244,6 +244,31 @@ extension NightlyRun {
     return [
       MonthStage(name: "policy") { store, month in try policy.refresh(through: month, on: store) },
       MonthStage(name: "allocation") { store, month in try allocator.run(on: store, month: month) },
+      MonthStage(name: "report") { store, month in
+        try MonthReport(store: store, month: month).publish(to: configuration.reports.out)
+        try ReportFingerprint.record(store: store, month: month, root: configuration.reports.out)
+      },
     ]
+  }
+}
+
+/// What data a published month report was made from. It is written into the month's folder
+/// after the folder is published, so a run killed while rendering leaves no fingerprint and
+/// the next run makes the month again; a month whose imports changed since is made again too.
+public enum ReportFingerprint {
+  static let fileName = ".tally-data-fingerprint"
+
+  /// Records the month's current data fingerprint beside its published report.
+  public static func record(store: Store, month: BillingMonth, root: String) throws {
+    let path = "\(root)/\(month)/\(fileName)"
+    try Data(try store.dataFingerprint(of: month).utf8).write(to: URL(fileURLWithPath: path))
+  }
+
+  /// Whether the month's published report was made from the data the store holds now.
+  public static func isCurrent(store: Store, month: BillingMonth, root: String) -> Bool {
+    guard let recorded = FileManager.default.contents(atPath: "\(root)/\(month)/\(fileName)"),
+      let current = try? store.dataFingerprint(of: month)
+    else { return false }
+    return String(decoding: recorded, as: UTF8.self) == current
   }
 }

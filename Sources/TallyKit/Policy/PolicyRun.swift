@@ -1,5 +1,11 @@
 import Crypto
 
+#if canImport(Glibc)
+  internal import Glibc
+#else
+  internal import Darwin
+#endif
+
 /// The policy stage: evaluates the tagging policy against a month's lines and stores the
 /// results (tag resolutions, compliance, non-compliant resources, key variants, findings).
 ///
@@ -65,6 +71,7 @@ public struct PolicyRun {
   public func evaluate(_ month: BillingMonth, on store: Store) throws -> PolicyRunStats {
     let clock = ContinuousClock()
     let start = clock.now
+    let startCPU = processCPUSeconds()
     let inputs = policy.inputs
     let groups = try store.lineGroups(in: month, fields: inputs.fields)
     let names = try Names(store: store, groups: groups, inputs: inputs)
@@ -72,8 +79,10 @@ public struct PolicyRun {
     // Resolve the tags of each tag set and account once: these are the month's
     // `tag_resolutions`. A resource whose inventory has tags gets its own resolution, with
     // the inventory's tags for the keys the bill lacks (one per distinct inventory tag set).
+    let lastInventory = try store.lastInventorySnapshot()
     let inventory =
-      policy.inventoryFillsGaps ? try store.inventoryTagSets(ofResourcesIn: month) : [:]
+      policy.inventoryFillsGaps && lastInventory != 0
+      ? try store.inventoryTagSets(ofResourcesIn: month) : [:]
     var resolutionIndex: [ResolutionKey: Int] = [:]
     var tagGroups: [TagGroup] = []
     for key in groups.keys {
@@ -139,7 +148,7 @@ public struct PolicyRun {
       firstSeen: try store.firstNoncompliantMonths(before: month))
     let run = PolicyRunRecord(
       fingerprint: fingerprint, lastImport: try store.lastImport(of: month),
-      lastInventory: try store.lastInventorySnapshot())
+      lastInventory: lastInventory)
     var stats = PolicyRunStats(
       month: month, lines: groups.lines.reduce(0, +), groups: groups.count,
       tagGroups: tagGroups.count, evaluations: verdicts.count)
@@ -151,6 +160,7 @@ public struct PolicyRun {
     }
     let elapsed = (clock.now - start).components
     stats.seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+    stats.cpuSeconds = processCPUSeconds() - startCPU
     return stats
   }
 }
@@ -169,6 +179,16 @@ public struct PolicyRunStats: Sendable, Equatable {
   public var evaluations: Int
   /// Wall time of the evaluation, storing included.
   public var seconds = 0.0
+  /// CPU time of the evaluation (user and system): on a shared machine, what it would take
+  /// with a core to itself.
+  public var cpuSeconds = 0.0
+}
+
+/// The CPU time this process has used so far.
+private func processCPUSeconds() -> Double {
+  var time = timespec()
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+  return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
 }
 
 /// The names behind the row ids of a month's groups.
