@@ -4,8 +4,8 @@ SWIFT ?= swift
 TALLY_DEBUG = .build/debug/tally
 TALLY_RELEASE = .build/release/tally
 
-.PHONY: deps build release test test-browser lint format demo bench bench-allocation bench-recommend \
-	bench-policy sample-bills clean
+.PHONY: deps build release test test-browser lint format demo bench bench-allocation \
+	bench-recommend bench-policy bench-formats sample-bills clean
 
 deps:
 	@scripts/install-deps.sh
@@ -41,6 +41,11 @@ sample-bills: release
 # Not part of `make test`: generates an ~800,000-line CUR and times tally against sqlite3.
 bench: release
 	.build/release/tally-dev bench --lines 800000 --work-dir bench-data
+
+# The same 800,000 lines as CUR 2.0 and as Azure cost details, each against sqlite3.
+bench-formats: release
+	.build/release/tally-dev bench --lines 800000 --format cur2 --work-dir bench-data
+	.build/release/tally-dev bench --lines 800000 --format azure --work-dir bench-data
 
 # Not part of `make test`: one month of 1,000,000 lines; times `tally allocate --month` and the
 # reading commands (docs/performance.md). MONTHS=12 builds the year-long store.

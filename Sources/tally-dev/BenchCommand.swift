@@ -45,6 +45,9 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Print the results as JSON instead of a table.")
   var json = false
 
+  @Option(help: "Import mode: the bill's format (legacy CUR, CUR 2.0 or Azure cost details).")
+  var format = BenchFormat.legacy
+
   @Option(help: "What to time: import (sqlite3 against tally), allocation or recommend.")
   var mode: BenchMode = .import
 
@@ -89,7 +92,9 @@ struct BenchCommand: ParsableCommand {
     }
     try manager.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
     let bill = try BenchFile.prepare(
-      directory: workDirectory, lines: lines, seed: seed,
+      directory: workDirectory,
+      name: format == .legacy ? "cur-bench.csv" : "\(format.rawValue)-bench.csv", lines: lines,
+      seed: seed, format: format,
       log: { message in
         if !json { print(message) }
       })
@@ -209,17 +214,18 @@ struct BenchFile {
 
   /// Reuses `directory/name` if its sidecar matches, or generates it: a CUR of `lines` rows
   /// for `month` (the generator's default month, October 2026, when nil).
+  /// `format` other than legacy rewrites the same lines as CUR 2.0 or Azure cost details.
   static func prepare(
     directory: String, name: String = "cur-bench.csv", lines: Int, seed: UInt64,
-    month: BillingMonth? = nil, log: (String) -> Void
+    month: BillingMonth? = nil, format: BenchFormat = .legacy, log: (String) -> Void
   ) throws -> BenchFile {
     let path = (directory as NSString).appendingPathComponent(name)
     let sidecar = path + ".meta"
-    var bench = BenchCUR(lines: lines, seed: seed)
-    if let month { bench.month = month }
-    let columns = bench.columns.count
+    var bench = BenchBill(lines: lines, seed: seed, format: format)
+    if let month { bench.cur.month = month }
+    let columns = bench.cur.columns.count
     let identity =
-      "lines=\(lines)\nseed=\(seed)\nformat=\(BenchCUR.formatVersion)\n"
+      "lines=\(lines)\nseed=\(seed)\nformat=\(BenchBill.formatVersion(format))\n"
       + (month.map { "month=\($0)\n" } ?? "")
     let manager = FileManager.default
     if let recorded = try? String(contentsOfFile: sidecar, encoding: .utf8),
@@ -358,3 +364,5 @@ struct BenchReport {
     return String(decoding: try encoder.encode(document), as: UTF8.self)
   }
 }
+
+extension BenchFormat: ExpressibleByArgument {}

@@ -8,9 +8,16 @@ public enum AllocationError: Error, Sendable, Equatable, CustomStringConvertible
   case unknownTeam(String, month: BillingMonth, suggestion: String?)
   /// Allocated and unallocated amounts do not add up to the lines' cost (a bug).
   case notConserved
+  /// The lines read for the month do not add up to the totals its imports recorded (a bug).
+  case doesNotReconcile(BillingMonth)
 
   /// Whether the user asked for something that is not there (exit 2) rather than a bug (4).
-  public var isUsageError: Bool { self != .notConserved }
+  public var isUsageError: Bool {
+    switch self {
+    case .emptyStore, .noData, .unknownTeam: true
+    case .notConserved, .doesNotReconcile: false
+    }
+  }
 
   /// A message a user can act on.
   public var description: String {
@@ -24,6 +31,8 @@ public enum AllocationError: Error, Sendable, Equatable, CustomStringConvertible
         + (suggestion.map { "; did you mean \"\($0)\"?" } ?? "")
     case .notConserved:
       "allocated and unallocated amounts do not add up to the lines' cost"
+    case .doesNotReconcile(let month):
+      "the lines read for \(month) do not add up to the totals its imports recorded"
     }
   }
 }

@@ -30,6 +30,13 @@ extension Allocator {
     var groups = sums.groups(tags: tags)
     if conditions.contains(where: \.mentionsResources) { try store.fillResourceNames(&groups) }
     let allocation = try allocate(groups)
+    // The lines read must be the lines imported: compare with the totals read from the files.
+    let read = allocation.lineTotals.mapValues {
+      CostTotals(billed: $0.billed, effective: $0.effective, list: $0.list)
+    }
+    guard read == (try store.importedTotals(of: month)) else {
+      throw AllocationError.doesNotReconcile(month)
+    }
     let run = AllocationRunRecord(
       month: month, configFingerprint: configuration.allocationFingerprint,
       dataFingerprint: try store.dataFingerprint(of: month), byKey: key,

@@ -421,7 +421,7 @@ private struct Analysis {
     let evaluation = sized.basis.evaluate(level: sized.level)
     var curve: [CurvePoint] = []
     for fraction in Recommender.curveFractions {
-      let level = Model.purchasable(sized.level * fraction)
+      let level = sized.basis.purchasable(sized.level * fraction)
       let point = sized.basis.evaluate(level: level)
       curve.append(
         CurvePoint(
@@ -604,14 +604,15 @@ protocol CommitmentModel {
   func evaluate(level: Double) -> LevelEvaluation
   /// The last `count` hours.
   func suffix(hours count: Int) -> Self
-  /// `level` rounded down to what can be bought.
-  static func purchasable(_ level: Double) -> Double
+  /// `level` rounded to what can be bought.
+  func purchasable(_ level: Double) -> Double
 }
 
 extension SpendSeries: CommitmentModel {
-  func optimalLevel() -> Double { SpendSeries.purchasable(optimalCommitment()) }
+  func optimalLevel() -> Double { purchasable(optimalCommitment()) }
   func evaluate(level: Double) -> LevelEvaluation { evaluate(commitment: level) }
-  static func purchasable(_ level: Double) -> Double {
+  /// Down to the 0.001/h purchase step.
+  func purchasable(_ level: Double) -> Double {
     (level / Recommender.commitmentStep + 1e-9).rounded(.down) * Recommender.commitmentStep
   }
 }
@@ -620,5 +621,8 @@ extension UnitSeries: CommitmentModel {
   var hours: Int { usage.count }
   func optimalLevel() -> Double { optimalUnits() }
   func evaluate(level: Double) -> LevelEvaluation { evaluate(units: level) }
-  static func purchasable(_ level: Double) -> Double { level }
+  /// To the nearest whole step (ties to even): a curve point is a quantity one can buy.
+  func purchasable(_ level: Double) -> Double {
+    step > 0 ? (level / step).rounded(.toNearestOrEven) * step : level
+  }
 }

@@ -177,9 +177,12 @@ extension Store {
   }
 
   /// The months that have lines, oldest first.
+  ///
+  /// Read from `import_totals`, which has a row per current import, month and currency with
+  /// lines (a superseded delivery's rows go with its lines): `DISTINCT` over `cost_lines` walks
+  /// its whole index, over a second for a year of million-line months, and `tally team` asks.
   public func monthsWithData() throws(SQLiteError) -> [BillingMonth] {
     let statement = try connection.prepare(
-      // import_totals has a row per month and current import: no scan of the lines.
       "SELECT DISTINCT billing_period FROM import_totals ORDER BY 1")
     var months: [BillingMonth] = []
     while try statement.step() {

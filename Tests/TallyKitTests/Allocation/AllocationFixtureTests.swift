@@ -93,6 +93,17 @@ import Testing
     #expect(error.message.contains("no rate from EUR to USD for 2026-10"))
   }
 
+  /// The lines read are checked against the totals the import recorded from the file: a line
+  /// lost from the store stops the allocation rather than shrinking the bill.
+  @Test func aLostLineStopsTheAllocation() throws {
+    let store = try Store(path: database)
+    try store.connection.execute(
+      "DELETE FROM cost_lines WHERE id = (SELECT max(id) FROM cost_lines)")
+    #expect(throws: AllocationError.doesNotReconcile(october)) {
+      try Allocator(configuration: configuration).run(on: store, month: october)
+    }
+  }
+
   @Test func everyBasisIsStoredAndConserved() throws {
     // Billed: the commitments purchase (1.000000001) is split 60/40: payments 0.600000001.
     let billed = try view(basis: .billed).explain("payments")

@@ -51,6 +51,12 @@ import Testing
     #expect(item.estimate.monthlySavings == (try Money(parsing: "171.70")))
     #expect(item.discountSource == .builtIn)
     #expect(abs(item.estimate.utilization - 1) < 1e-12)
+    // The curve's levels are quantities one can buy: 50 % … 150 % of 28 units to the nearest
+    // 4 (m5.large), ties to even: 14 → 16, 16.8 → 16, 19.6 → 20, … 42 → 40.
+    #expect(
+      item.savingsCurve.compactMap(\.normalizedUnits) == [
+        16, 16, 20, 24, 24, 28, 32, 32, 36, 40, 40,
+      ])
 
     let windows = reservations.filter { $0.platform == "Windows" }.sorted {
       $0.family < $1.family
