@@ -49,7 +49,6 @@ public final class Connection {
   public init(path: String, readOnly: Bool = false, create: Bool = true) throws(SQLiteError) {
     var flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX
     if create && !readOnly { flags |= SQLITE_OPEN_CREATE }
-    flags |= SQLITE_OPEN_NOMUTEX
     var opened: OpaquePointer?
     let code = sqlite3_open_v2(path, &opened, flags, nil)
     guard code == SQLITE_OK, let opened else {
