@@ -13,6 +13,8 @@ public struct MonthReport {
   private let imports: [MonthImport]
   /// The stored allocation of the month, nil when the month was never allocated.
   let allocation: AllocationInputs?
+  /// The stored commitment results of the month, nil when the stage never ran for it.
+  let commitments: CommitmentReport?
 
   /// Reads the month's inputs from the store.
   public init(store: Store, month: BillingMonth) throws {
@@ -20,6 +22,7 @@ public struct MonthReport {
     totals = try store.monthTotals()
     imports = try store.imports(contributingTo: month)
     allocation = try AllocationInputs(store: store, month: month)
+    commitments = try store.commitmentResults(of: month)
   }
 
   /// The latest month with cost lines; nil for an empty store.
@@ -35,6 +38,11 @@ public struct MonthReport {
       ("month-totals.csv", try totalsTable().renderedAsCSV()),
     ]
     if let allocation { files.insert(("allocation.csv", allocation.table.renderedAsCSV()), at: 0) }
+    if let commitments {
+      let output = RecommendOutput(commitments)
+      files.append(("owned-commitments.csv", output.ownedCommitmentsTable().renderedAsCSV()))
+      files.append(("recommendations.csv", output.recommendationsTable().renderedAsCSV()))
+    }
     return files
   }
 
@@ -139,11 +147,7 @@ public struct MonthReport {
             "Not available in this report yet: it does not read the tag-policy results "
             + "(compliance by cost, non-compliant resources). `tally check --month \(month)` "
             + "shows them."),
-        .init(
-          id: "commitments", heading: "Commitments",
-          text:
-            "Not available in this report yet: it does not read the commitment results "
-            + "(owned commitments, recommendations). `tally recommend` shows them."),
+        try commitmentsSection(),
         dataQualitySection(),
       ])
   }
