@@ -7,7 +7,7 @@
 enum Schema {
   /// Each entry migrates from version `index` to `index + 1`.
   static let migrations: [String] = [
-    version1, version2, version3, version4, version5, version6, version7, version8,
+    version1, version2, version3, version4, version5, version6, version7, version8, version9,
   ]
 
   /// The version whose migration adds `resources.resource_key`; the keys of resources stored
@@ -504,13 +504,21 @@ enum Schema {
     ALTER TABLE cost_lines ADD COLUMN x_offering_type TEXT;        -- e.g. ComputeSavingsPlans, standard
     """
 
+  /// Line groups carry the list cost too, so that allocation reads the groups (tens of
+  /// thousands) instead of the month's lines (millions). Groups recorded before are dropped;
+  /// each import's are recorded again, with list cost, when its month is next read.
+  static let version8 = """
+    ALTER TABLE line_groups ADD COLUMN list_cost INTEGER NOT NULL DEFAULT 0;
+    DELETE FROM line_groups;
+    """
+
   /// The commitments stage's results per month (`tally nightly`, and `tally report` when they
   /// are missing or stale): the recommendations sized on the look-back window ending with the
   /// month, each with its savings curve, and the commitments owned in the month with their
   /// utilisation and unused cost, and the expiry calendar. Amounts are nanos of the row's
   /// currency; ratios and unit counts are REAL (they are not money). Each month is replaced as
   /// a whole, in one transaction.
-  static let version8 = """
+  static let version9 = """
     -- One row per month with stored results: what they were computed from.
     CREATE TABLE commitment_runs (
       billing_period TEXT PRIMARY KEY,
