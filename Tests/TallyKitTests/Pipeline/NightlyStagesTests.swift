@@ -35,7 +35,8 @@ import Testing
     let result = try NightlyRun(
       configuration: configuration, store: store,
       log: RunLog(verbose: true, write: { lines.append($0) }),
-      stages: NightlyRun.standardStages(configuration), isPublished: { _ in false }
+      stages: NightlyRun.standardStages(configuration),
+      publish: NightlyRun.standardPublish(configuration), isPublished: { _ in false }
     ).run()
     #expect(result.months.map(\.description) == ["2026-10"])
 
