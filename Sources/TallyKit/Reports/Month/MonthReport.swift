@@ -19,9 +19,12 @@ public struct MonthReport {
   let breakdown: AllocationBreakdown?
   /// The teams' pages, when the month was allocated.
   let teamPages: TeamPages?
+  /// What the nightly run behind the report changed; nil when no run is recorded.
+  let changes: RunDiff?
 
-  /// Reads the month's inputs from the store.
-  public init(store: Store, month: BillingMonth) throws {
+  /// Reads the month's inputs from the store; `changes` is the diff of the nightly run that
+  /// publishes the report (by default the stored diff of the latest successful run).
+  public init(store: Store, month: BillingMonth, changes: RunDiff? = nil) throws {
     self.month = month
     totals = try store.monthTotals()
     imports = try store.imports(contributingTo: month)
@@ -31,6 +34,7 @@ public struct MonthReport {
       try AllocationBreakdown(store: store, month: month, unallocated: $0.run.unallocated)
     }
     teamPages = try allocation.map { try TeamPages(store: store, allocation: $0) }
+    self.changes = try changes ?? RunDiff.latest(in: store)
   }
 
   /// The latest month with cost lines; nil for an empty store.
@@ -66,6 +70,7 @@ public struct MonthReport {
         atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
       try Data(file.contents.utf8).write(to: URL(fileURLWithPath: path))
     }
+    PausePoint.reach("report")
     try publisher.publish(staging, as: month.description)
     try MonthIndex.publish(with: publisher)
     return ((root as NSString).appendingPathComponent(month.description) as NSString)
@@ -141,13 +146,15 @@ public struct MonthReport {
       title: "Cloud cost \(month)",
       subtitle: "Finance summary from the bills imported into tally",
       navigation: [
-        ("All months", "../index.html"), ("Totals", "#totals"), ("Teams", "#allocation"),
+        ("All months", "../index.html"), ("Totals", "#totals"), ("What changed", "#changes"),
+        ("Teams", "#allocation"),
         ("Tag compliance", "#policy"), ("Commitments", "#commitments"),
         ("Data quality", "#data-quality"), ("month-totals.csv", "month-totals.csv"),
         ("imports.csv", "imports.csv"),
       ],
       sections: [
         totalsSection,
+        changesSection(),
         try allocationSection(),
         .init(
           id: "policy", heading: "Tag compliance",
