@@ -11,15 +11,33 @@ public struct MonthReport {
   public let month: BillingMonth
   let totals: [PeriodTotals]
   private let imports: [MonthImport]
+  /// Cost per day of the month's lines, for the daily trend.
+  let daily: [DailyCost]
   /// The stored allocation of the month, nil when the month was never allocated.
   let allocation: AllocationInputs?
+  /// The stored commitment results of the month, nil when the stage never ran for it.
+  let commitments: CommitmentReport?
+  /// The stored allocation by team, account and service, when the month was allocated.
+  let breakdown: AllocationBreakdown?
+  /// The teams' pages, when the month was allocated.
+  let teamPages: TeamPages?
+  /// What the nightly run behind the report changed; nil when no run is recorded.
+  let changes: RunDiff?
 
-  /// Reads the month's inputs from the store.
-  public init(store: Store, month: BillingMonth) throws {
+  /// Reads the month's inputs from the store; `changes` is the diff of the nightly run that
+  /// publishes the report (by default the stored diff of the latest successful run).
+  public init(store: Store, month: BillingMonth, changes: RunDiff? = nil) throws {
     self.month = month
     totals = try store.monthTotals()
     imports = try store.imports(contributingTo: month)
+    daily = try store.dailyCosts(in: month)
     allocation = try AllocationInputs(store: store, month: month)
+    commitments = try store.commitmentResults(of: month)
+    breakdown = try allocation.map {
+      try AllocationBreakdown(store: store, month: month, unallocated: $0.run.unallocated)
+    }
+    teamPages = try allocation.map { try TeamPages(store: store, allocation: $0) }
+    self.changes = try changes ?? RunDiff.latest(in: store)
   }
 
   /// The latest month with cost lines; nil for an empty store.
@@ -34,7 +52,15 @@ public struct MonthReport {
       ("index.html", try indexPage().rendered()),
       ("month-totals.csv", try totalsTable().renderedAsCSV()),
     ]
-    if let allocation { files.insert(("allocation.csv", allocation.table.renderedAsCSV()), at: 0) }
+    if let breakdown { files.insert(("allocation.csv", breakdown.table.renderedAsCSV()), at: 0) }
+    if let allocation, let breakdown, let teamPages {
+      files += try teamPages.files(allocation: allocation, breakdown: breakdown)
+    }
+    if let commitments {
+      let output = RecommendOutput(commitments)
+      files.append(("owned-commitments.csv", output.ownedCommitmentsTable().renderedAsCSV()))
+      files.append(("recommendations.csv", output.recommendationsTable().renderedAsCSV()))
+    }
     return files
   }
 
@@ -47,9 +73,12 @@ public struct MonthReport {
     publisher.removeAbandonedStaging()
     let staging = try publisher.makeStagingFolder(for: month.description)
     for file in try files() {
-      try Data(file.contents.utf8).write(
-        to: URL(fileURLWithPath: (staging as NSString).appendingPathComponent(file.path)))
+      let path = (staging as NSString).appendingPathComponent(file.path)
+      try FileManager.default.createDirectory(
+        atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+      try Data(file.contents.utf8).write(to: URL(fileURLWithPath: path))
     }
+    PausePoint.reach("report")
     try publisher.publish(staging, as: month.description)
     try MonthIndex.publish(with: publisher)
     return ((root as NSString).appendingPathComponent(month.description) as NSString)
@@ -120,18 +149,20 @@ public struct MonthReport {
           ("Billed per day", true), ("Per day \(previous)", true), ("Δ per day", true),
         ], rows: rows)
     ]
-    totalsSection.charts = [trendChart()]
+    totalsSection.charts = [trendChart(), dailyChart()]
     return HTMLPage(
       title: "Cloud cost \(month)",
       subtitle: "Finance summary from the bills imported into tally",
       navigation: [
-        ("All months", "../index.html"), ("Totals", "#totals"), ("Teams", "#allocation"),
+        ("All months", "../index.html"), ("Totals", "#totals"), ("What changed", "#changes"),
+        ("Teams", "#allocation"),
         ("Tag compliance", "#policy"), ("Commitments", "#commitments"),
         ("Data quality", "#data-quality"), ("month-totals.csv", "month-totals.csv"),
         ("imports.csv", "imports.csv"),
       ],
       sections: [
         totalsSection,
+        changesSection(),
         try allocationSection(),
         .init(
           id: "policy", heading: "Tag compliance",
@@ -139,11 +170,7 @@ public struct MonthReport {
             "Not available in this report yet: it does not read the tag-policy results "
             + "(compliance by cost, non-compliant resources). `tally check --month \(month)` "
             + "shows them."),
-        .init(
-          id: "commitments", heading: "Commitments",
-          text:
-            "Not available in this report yet: it does not read the commitment results "
-            + "(owned commitments, recommendations). `tally recommend` shows them."),
+        try commitmentsSection(),
         dataQualitySection(),
       ])
   }
