@@ -237,16 +237,29 @@ public struct RunDiff: Sendable {
 }
 
 extension NightlyRun {
-  /// The month stages of a nightly run, in order, for a configuration.
+  /// The month stages of a nightly run, in order, for a configuration: the result stages, then
+  /// the report.
   public static func standardStages(_ configuration: Configuration) -> [MonthStage] {
+    resultStages(configuration) + [
+      MonthStage(name: "report") { store, month in
+        try MonthReport(store: store, month: month).publish(to: configuration.reports.out)
+        try ReportFingerprint.record(store: store, month: month, root: configuration.reports.out)
+      }
+    ]
+  }
+
+  /// The stages whose stored results a report reads, in order, each named after its section of
+  /// `tally.yaml`, each doing nothing for a month whose results are current: the policy
+  /// (`PolicyRun.refresh`) and the allocation (run when missing or stale). `tally report` runs
+  /// those whose section the configuration has before it renders.
+  public static func resultStages(_ configuration: Configuration) -> [MonthStage] {
     let policy = PolicyRun(configuration: configuration)
     let allocator = Allocator(configuration: configuration)
     return [
       MonthStage(name: "policy") { store, month in try policy.refresh(through: month, on: store) },
-      MonthStage(name: "allocation") { store, month in try allocator.run(on: store, month: month) },
-      MonthStage(name: "report") { store, month in
-        try MonthReport(store: store, month: month).publish(to: configuration.reports.out)
-        try ReportFingerprint.record(store: store, month: month, root: configuration.reports.out)
+      MonthStage(name: "allocation") { store, month in
+        guard try allocator.freshness(of: month, in: store) != .current else { return }
+        try allocator.run(on: store, month: month)
       },
     ]
   }
