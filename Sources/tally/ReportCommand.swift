@@ -32,7 +32,7 @@ struct ReportCommand: ParsableCommand {
       chosen = latest
     }
     if try store.monthsWithData().contains(chosen) {
-      for stage in NightlyRun.resultStages(configuration)
+      for stage in NightlyRun.standardStages(configuration)
       where configuration.sections.contains(stage.name) {
         try stage.run(store, chosen)
       }

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Whether a month's stored allocation still matches its data and the configuration.
 public enum AllocationFreshness: Sendable, Equatable {
   /// Allocated with this configuration from the current data.
@@ -18,19 +16,17 @@ extension Allocator {
   /// again is all a new rule needs: nothing is re-imported.
   @discardableResult
   public func run(on store: Store, month: BillingMonth) throws -> Allocation {
+    try TagResolver(policy: configuration.policy).run(on: store, month: month)
     let conditions = section.rules.compactMap(\.when) + section.shared.map(\.when)
-    let fields = conditions.reduce(into: Set<LineField>()) { $0.formUnion($1.fields) }
-    let sums = try resolvingTags(of: month, in: store) {
-      try store.costGroupSums(in: month, fields: fields)
-    }
     let key = section.by
     let tags = try store.tagResolutions(in: month).mapValues { resolved in
       GroupTags(resolved: resolved, teamKey: key)
     }
-    var groups = sums.groups(tags: tags)
-    if conditions.contains(where: \.mentionsResources) { try store.fillResourceNames(&groups) }
+    let groups = try store.costGroups(
+      in: month, fields: conditions.reduce(into: []) { $0.formUnion($1.fields) }, tags: tags,
+      resources: conditions.contains(where: \.mentionsResources))
     let allocation = try allocate(groups)
-    // The lines read must be the lines imported: compare with the totals read from the files.
+    // The groups read must be the lines imported: compare with the totals read from the files.
     let read = allocation.lineTotals.mapValues {
       CostTotals(billed: $0.billed, effective: $0.effective, list: $0.list)
     }
@@ -46,34 +42,6 @@ extension Allocator {
       try store.replaceAllocation(allocation, run: run, methods: methods)
     }
     return allocation
-  }
-
-  /// Runs `body` while the policy's `TagResolver` resolves the month's tags. Both read every
-  /// line of the month, so on a file database the resolver runs on a second connection, in
-  /// parallel (SQLite's WAL lets it write while `body` reads); an in-memory database, which a
-  /// second connection cannot see, resolves first.
-  private func resolvingTags<Value>(
-    of month: BillingMonth, in store: Store, while body: () throws -> Value
-  ) throws -> Value {
-    let policy = configuration.policy
-    guard store.path != ":memory:", !store.path.isEmpty else {
-      try TagResolver(policy: policy).run(on: store, month: month)
-      return try body()
-    }
-    let path = store.path
-    let outcome = ResolverOutcome()
-    let done = DispatchGroup()
-    DispatchQueue.global().async(group: done) {
-      do {
-        try TagResolver(policy: policy).run(on: try Store(path: path), month: month)
-      } catch {
-        outcome.error = error
-      }
-    }
-    let result = Result<Value, any Error> { try body() }
-    done.wait()
-    if let error = outcome.error { throw error }
-    return try result.get()
   }
 
   /// Whether `month`'s stored allocation matches the data and this configuration.
@@ -197,10 +165,4 @@ extension Allocator {
     }
     return output
   }
-}
-
-/// The error of the parallel tag resolution, written before its `DispatchGroup` is left and
-/// read after `wait()` returns, which orders the two.
-private final class ResolverOutcome: @unchecked Sendable {
-  var error: (any Error)?
 }

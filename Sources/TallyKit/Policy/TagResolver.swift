@@ -47,12 +47,14 @@ public struct TagResolver {
 
   /// Resolves and stores the tags of every tag group of `month`, replacing earlier results.
   public func run(on store: Store, month: BillingMonth) throws {
-    let groups = try store.tagGroups(in: month)
-    let raw = try store.rawTags(in: month)
-    let resolutions = groups.map { group in
-      (group: group, tags: resolve(raw[group.tagSet] ?? [], accountID: group.accountID))
+    try store.transaction {
+      let groups = try store.tagGroups(in: month)
+      let raw = try store.rawTags(ofGroupsIn: month)
+      let resolutions = groups.map { group in
+        (group: group, tags: resolve(raw[group.tagSet] ?? [], accountID: group.accountID))
+      }
+      try store.replaceTagResolutions(in: month, resolutions)
     }
-    try store.transaction { try store.replaceTagResolutions(in: month, resolutions) }
   }
 }
 

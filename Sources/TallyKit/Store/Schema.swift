@@ -7,7 +7,7 @@
 enum Schema {
   /// Each entry migrates from version `index` to `index + 1`.
   static let migrations: [String] = [
-    version1, version2, version3, version4, version5, version6, version7,
+    version1, version2, version3, version4, version5, version6, version7, version8,
   ]
 
   /// The version whose migration adds `resources.resource_key`; the keys of resources stored
@@ -502,5 +502,13 @@ enum Schema {
     ALTER TABLE cost_lines ADD COLUMN x_purchase_term TEXT;        -- e.g. 1yr, 3yr
     ALTER TABLE cost_lines ADD COLUMN x_payment_option TEXT;       -- e.g. No Upfront
     ALTER TABLE cost_lines ADD COLUMN x_offering_type TEXT;        -- e.g. ComputeSavingsPlans, standard
+    """
+
+  /// Line groups carry the list cost too, so that allocation reads the groups (tens of
+  /// thousands) instead of the month's lines (millions). Groups recorded before are dropped;
+  /// each import's are recorded again, with list cost, when its month is next read.
+  static let version8 = """
+    ALTER TABLE line_groups ADD COLUMN list_cost INTEGER NOT NULL DEFAULT 0;
+    DELETE FROM line_groups;
     """
 }

@@ -75,107 +75,52 @@ public struct AllocationMethod: Sendable, Equatable {
 }
 
 extension Store {
-  /// A month's lines grouped by everything allocation looks at (tag set, usage account,
-  /// service, resource, charge category, currency, and those of billing account, provider,
-  /// region and line type that `fields` names), with their billed, effective and list costs
-  /// summed. A field left out reads as empty.
+  /// A month's cost groups: its lines summed by everything allocation looks at (tag set, usage
+  /// account, service, resource, charge category, currency, and those of billing account,
+  /// provider, region and line type that `fields` names), each with its tag group's resolved
+  /// `tags` (a group not in `tags` has none). A field left out reads as empty; resource ids
+  /// and types are read only when `resources` is true.
   ///
-  /// The lines are read once, in row-id order, and summed in a hash table keyed by interned
-  /// ids: a million-line month is a few thousand groups. This is about three times faster than
-  /// `GROUP BY`, whose sorter orders every line first (docs/performance.md).
+  /// The groups come from `line_groups` (``lineGroups(in:fields:)``), which each import
+  /// records: a million-line month is read as tens of thousands of rows.
   ///
   /// - Throws: ``SQLiteError``, or ``MoneyError/overflow`` when a group's sum leaves the
   ///   range of ``Money``.
-  public func costGroupSums(in month: BillingMonth, fields: Set<LineField>) throws
-    -> CostGroupSums
-  {
-    func column(_ name: String, for field: LineField) -> String {
-      fields.contains(field) ? name : "NULL"
+  func costGroups(
+    in month: BillingMonth, fields: Set<LineField>, tags: [TagGroupKey: GroupTags],
+    resources: Bool
+  ) throws -> [CostGroup] {
+    let lineGroups = try lineGroups(in: month, fields: fields.union([.chargeCategory]))
+    let accounts = try dimensionNames(.accounts)
+    let services = try dimensionNames(.services)
+    let regions = try dimensionNames(.regions)
+    let resourceNames =
+      resources
+      ? try self.resourceNames(Set(lineGroups.keys.map(\.resource).filter { $0 > 0 })) : [:]
+    var groups: [CostGroup] = []
+    groups.reserveCapacity(lineGroups.count)
+    for (index, key) in lineGroups.keys.enumerated() {
+      let groupTags = tags[TagGroupKey(tagSet: key.tagSet, account: key.account)] ?? .none
+      var attributes = LineAttributes()
+      attributes.account = accounts[key.account] ?? ""
+      attributes.billingAccount = accounts[key.billingAccount] ?? ""
+      attributes.provider = lineGroups.texts[Int(key.provider)]
+      attributes.service = services[key.service] ?? ""
+      attributes.region = regions[key.region] ?? ""
+      attributes.chargeCategory = lineGroups.texts[Int(key.chargeCategory)]
+      attributes.lineType = lineGroups.texts[Int(key.lineType)]
+      attributes.resourceID = resourceNames[key.resource]?.id ?? ""
+      attributes.resourceType = resourceNames[key.resource]?.type ?? ""
+      attributes.tags = groupTags.valid
+      groups.append(
+        CostGroup(
+          attributes: attributes, account: key.account,
+          service: key.service == 0 ? nil : key.service,
+          resource: key.resource == 0 ? nil : key.resource,
+          currency: lineGroups.texts[Int(key.currency)], costs: try lineGroups.costs(at: index),
+          teamTag: groupTags.team))
     }
-    // The month's lines lie in the row-id ranges of the imports that delivered it: scanning
-    // those ranges reads the table in order, where the `billing_period` index would look every
-    // row up on its own (`+` keeps the planner off that index).
-    let ranges = try connection.prepare(
-      """
-      SELECT first_line_id, last_line_id FROM imports
-      WHERE id IN (SELECT import_id FROM import_totals WHERE billing_period = ?)
-        AND first_line_id IS NOT NULL
-      ORDER BY first_line_id
-      """)
-    ranges.bind(month.description, at: 1)
-    let statement = try connection.prepare(
-      """
-      SELECT tag_set, coalesce(sub_account, billing_account), service, resource, billed_cost,
-        effective_cost, list_cost, charge_category, billing_currency,
-        \(column("billing_account", for: .billingAccount)), \(column("provider", for: .provider)),
-        \(column("region", for: .region)), \(column("x_line_item_type", for: .lineType))
-      FROM cost_lines WHERE id BETWEEN ? AND ? AND +billing_period = ?
-      """)
-    statement.bind(month.description, at: 3)
-    var sums = CostGroupSums()
-    var index: [CostGroupSums.Key: Int] = [:]
-    // Columns no condition tests are not read at all (each read is a call into SQLite).
-    let billingAccounts = fields.contains(.billingAccount)
-    let providers = fields.contains(.provider)
-    let regions = fields.contains(.region)
-    let lineTypes = fields.contains(.lineType)
-    if !providers { _ = sums.providers.id(of: UnsafeRawBufferPointer(start: nil, count: 0)) }
-    if !lineTypes { _ = sums.lineTypes.id(of: UnsafeRawBufferPointer(start: nil, count: 0)) }
-    while try ranges.step() {
-      statement.bind(ranges.int64(at: 0), at: 1)
-      statement.bind(ranges.int64(at: 1), at: 2)
-      while try statement.step() {
-        // Row ids start at 1, so 0 stands for NULL.
-        let key = CostGroupSums.Key(
-          tagSet: statement.int64(at: 0), account: statement.int64(at: 1),
-          service: statement.int64(at: 2), resource: statement.int64(at: 3),
-          category: statement.withText(at: 7) { sums.categories.id(of: $0) },
-          currency: statement.withText(at: 8) { sums.currencies.id(of: $0) },
-          billingAccount: billingAccounts ? statement.int64(at: 9) : 0,
-          provider: providers ? statement.withText(at: 10) { sums.providers.id(of: $0) } : 0,
-          region: regions ? statement.int64(at: 11) : 0,
-          lineType: lineTypes ? statement.withText(at: 12) { sums.lineTypes.id(of: $0) } : 0)
-        let costs = (statement.int64(at: 4), statement.int64(at: 5), statement.int64(at: 6))
-        if let position = index[key] {
-          try sums.add(costs, at: position)
-        } else {
-          index[key] = sums.keys.count
-          sums.keys.append(key)
-          sums.costs.append(costs)
-        }
-      }
-      statement.reset()
-    }
-    sums.accounts = try names("SELECT id, account_id FROM accounts")
-    sums.services = try names("SELECT id, name FROM services")
-    sums.regions = try names("SELECT id, name FROM regions")
-    return sums
-  }
-
-  /// Sets the resource id and type of every group that names a resource (for rules that test
-  /// them).
-  public func fillResourceNames(_ groups: inout [CostGroup]) throws(SQLiteError) {
-    let lookup = try connection.prepare(
-      "SELECT resource_id, coalesce(resource_type, '') FROM resources WHERE id = ?")
-    var known: [Int64: (id: String, type: String)] = [:]
-    for index in groups.indices {
-      guard let resource = groups[index].resource else { continue }
-      if known[resource] == nil {
-        lookup.bind(resource, at: 1)
-        if try lookup.step() { known[resource] = (lookup.text(at: 0), lookup.text(at: 1)) }
-        lookup.reset()
-      }
-      groups[index].attributes.resourceID = known[resource]?.id ?? ""
-      groups[index].attributes.resourceType = known[resource]?.type ?? ""
-    }
-  }
-
-  /// id → text of a two-column query.
-  func names(_ sql: String) throws(SQLiteError) -> [Int64: String] {
-    let statement = try connection.prepare(sql)
-    var result: [Int64: String] = [:]
-    while try statement.step() { result[statement.int64(at: 0)] = statement.text(at: 1) }
-    return result
+    return groups
   }
 
   /// The month's cost totals per currency as recorded by its imports (read from the files, so
@@ -323,112 +268,5 @@ extension Store {
       dataFingerprint: statement.text(at: 1), byKey: statement.text(at: 2),
       defaultBasis: CostBasis(rawValue: statement.text(at: 3)) ?? .effective,
       unallocated: statement.text(at: 4), reportingCurrency: statement.optionalText(at: 5))
-  }
-}
-
-/// A month's lines summed by group (`Store.costGroupSums(in:fields:)`), before their tags are
-/// known.
-public struct CostGroupSums: Sendable {
-  /// What makes a group: interned ids of everything allocation looks at (0: none).
-  struct Key: Hashable {
-    var tagSet: Int64
-    var account: Int64
-    var service: Int64
-    var resource: Int64
-    var category: Int
-    var currency: Int
-    var billingAccount: Int64
-    var provider: Int
-    var region: Int64
-    var lineType: Int
-
-    /// Two mixed words rather than ten fields: this runs once per line. Groups that differ only
-    /// in the rarely varying fields collide and are told apart by `==`.
-    func hash(into hasher: inout Hasher) {
-      hasher.combine(tagSet ^ (resource &* -0x61C8_8646_80B5_83EB))
-      hasher.combine(
-        account ^ (service &<< 24) ^ (Int64(category) &<< 48) ^ (Int64(currency) &<< 56))
-    }
-  }
-
-  var keys: [Key] = []
-  var costs: [(billed: Int64, effective: Int64, list: Int64)] = []
-  var categories = TextInterner()
-  var currencies = TextInterner()
-  var providers = TextInterner()
-  var lineTypes = TextInterner()
-  var accounts: [Int64: String] = [:]
-  var services: [Int64: String] = [:]
-  var regions: [Int64: String] = [:]
-
-  mutating func add(_ more: (Int64, Int64, Int64), at position: Int) throws(MoneyError) {
-    let (billed, o1) = costs[position].billed.addingReportingOverflow(more.0)
-    let (effective, o2) = costs[position].effective.addingReportingOverflow(more.1)
-    let (list, o3) = costs[position].list.addingReportingOverflow(more.2)
-    guard !(o1 || o2 || o3) else { throw MoneyError.overflow }
-    costs[position] = (billed, effective, list)
-  }
-
-  /// The groups with the attributes conditions test, given each tag group's resolved tags
-  /// (groups not in `tags` get `GroupTags.none`).
-  public func groups(tags: [TagGroupKey: GroupTags]) -> [CostGroup] {
-    var groups: [CostGroup] = []
-    groups.reserveCapacity(keys.count)
-    for (key, sum) in zip(keys, costs) {
-      let groupTags = tags[TagGroupKey(tagSet: key.tagSet, account: key.account)] ?? .none
-      var attributes = LineAttributes()
-      attributes.account = accounts[key.account] ?? ""
-      attributes.billingAccount = accounts[key.billingAccount] ?? ""
-      attributes.provider = providers.values[key.provider]
-      attributes.service = services[key.service] ?? ""
-      attributes.region = regions[key.region] ?? ""
-      attributes.chargeCategory = categories.values[key.category]
-      attributes.lineType = lineTypes.values[key.lineType]
-      attributes.tags = groupTags.valid
-      groups.append(
-        CostGroup(
-          attributes: attributes, account: key.account,
-          service: key.service == 0 ? nil : key.service,
-          resource: key.resource == 0 ? nil : key.resource,
-          currency: currencies.values[key.currency],
-          costs: CostTotals(
-            billed: Money(nanos: sum.billed), effective: Money(nanos: sum.effective),
-            list: Money(nanos: sum.list)),
-          teamTag: groupTags.team))
-    }
-    return groups
-  }
-}
-
-/// Numbers the few distinct values of a text column as they are met, comparing bytes so that
-/// a `String` is made once per value, not once per line.
-struct TextInterner: Sendable {
-  /// The values, by id.
-  private(set) var values: [String] = []
-  private var bytes: [[UInt8]] = []
-
-  private var last = 0
-
-  /// The id of `text` (NULL reads as empty). Lines come in runs of the same value, so the last
-  /// value met is tried first.
-  mutating func id(of text: UnsafeRawBufferPointer) -> Int {
-    if last < bytes.count, equal(bytes[last], text) { return last }
-    for (id, known) in bytes.enumerated() where equal(known, text) {
-      last = id
-      return id
-    }
-    bytes.append(Array(text))
-    values.append(String(decoding: text, as: UTF8.self))
-    last = values.count - 1
-    return last
-  }
-
-  private func equal(_ known: [UInt8], _ text: UnsafeRawBufferPointer) -> Bool {
-    guard known.count == text.count else { return false }
-    guard let base = text.baseAddress else { return true }
-    return known.withUnsafeBytes { known in
-      guard let start = known.baseAddress else { return false }
-      return memcmp(start, base, text.count) == 0
-    }
   }
 }

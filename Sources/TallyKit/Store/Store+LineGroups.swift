@@ -24,6 +24,7 @@ struct LineGroups {
   var lines: [Int] = []
   var billed: [Int128] = []
   var effective: [Int128] = []
+  var list: [Int128] = []
   /// Interned text of the low-cardinality columns; index 0 is the empty text (NULL).
   var texts: [String] = [""]
   private var interned = ByteKeyedTable(capacity: 64)
@@ -43,18 +44,32 @@ struct LineGroups {
   }
 
   /// Adds `lines` lines of these costs to the group of `key`.
-  mutating func add(_ key: LineGroupKey, lines: Int, billed: Int128, effective: Int128) {
+  mutating func add(
+    _ key: LineGroupKey, lines: Int, billed: Int128, effective: Int128, list: Int128
+  ) {
     if let at = index.group(of: key, in: keys) {
       self.lines[at] += lines
       self.billed[at] += billed
       self.effective[at] += effective
+      self.list[at] += list
     } else {
       index.insert(key, at: keys.count)
       keys.append(key)
       self.lines.append(lines)
       self.billed.append(billed)
       self.effective.append(effective)
+      self.list.append(list)
     }
+  }
+
+  /// The summed costs of the group at `index`.
+  /// - Throws: ``MoneyError/overflow`` when a sum leaves the range of ``Money``.
+  func costs(at index: Int) throws(MoneyError) -> CostTotals {
+    guard let billed = Int64(exactly: billed[index]),
+      let effective = Int64(exactly: effective[index]), let list = Int64(exactly: list[index])
+    else { throw MoneyError.overflow }
+    return CostTotals(
+      billed: Money(nanos: billed), effective: Money(nanos: effective), list: Money(nanos: list))
   }
 }
 
@@ -71,7 +86,7 @@ extension Store {
       """
       SELECT billing_period, tag_set, coalesce(sub_account, billing_account), billing_account,
         resource, service, region, billing_currency, provider, charge_category, x_line_item_type,
-        billed_cost, effective_cost
+        billed_cost, effective_cost, list_cost
       FROM cost_lines WHERE id BETWEEN ? AND ?
       """)
     statement.bind(lineIDs.lowerBound, at: 1)
@@ -92,21 +107,19 @@ extension Store {
       key.lineType = groups.intern(statement.textBytes(at: 10))
       groups.add(
         key, lines: 1, billed: Int128(statement.int64(at: 11)),
-        effective: Int128(statement.int64(at: 12)))
+        effective: Int128(statement.int64(at: 12)), list: Int128(statement.int64(at: 13)))
     }
     let insert = try connection.prepare(
       """
       INSERT INTO line_groups (import_id, billing_period, tag_set, account, billing_account,
         resource, service, region, billing_currency, provider, charge_category, line_type, lines,
-        billed_cost, effective_cost) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+        billed_cost, effective_cost, list_cost) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
       """)
     func id(_ value: Int64) -> Int64? { value == 0 ? nil : value }
     func text(_ index: Int32) -> String? { index == 0 ? nil : groups.texts[Int(index)] }
     for at in 0..<groups.count {
       let key = groups.keys[at]
-      guard let billed = Int64(exactly: groups.billed[at]),
-        let effective = Int64(exactly: groups.effective[at])
-      else {
+      guard let costs = try? groups.costs(at: at) else {
         throw SQLiteError(
           code: 1, message: "a line group's cost is out of range (import \(importID))", sql: nil)
       }
@@ -123,8 +136,9 @@ extension Store {
       insert.bind(groups.texts[Int(key.chargeCategory)], at: 11)
       insert.bind(text(key.lineType), at: 12)
       insert.bind(Int64(groups.lines[at]), at: 13)
-      insert.bind(billed, at: 14)
-      insert.bind(effective, at: 15)
+      insert.bind(costs.billed.nanos, at: 14)
+      insert.bind(costs.effective.nanos, at: 15)
+      insert.bind(costs.list.nanos, at: 16)
       try insert.run()
     }
   }
@@ -142,6 +156,48 @@ extension Store {
   func lineGroups(in month: BillingMonth, fields: Set<LineField>) throws(SQLiteError)
     -> LineGroups
   {
+    try recordMissingLineGroups(in: month)
+    var columns = [
+      "tag_set", "account", "resource", "service", "billing_currency", "lines", "billed_cost",
+      "effective_cost", "list_cost",
+    ]
+    func column(_ field: LineField, _ name: String) -> Int32? {
+      guard fields.contains(field) else { return nil }
+      columns.append(name)
+      return Int32(columns.count - 1)
+    }
+    let billingAccount = column(.billingAccount, "billing_account")
+    let region = column(.region, "region")
+    let provider = column(.provider, "provider")
+    let category = column(.chargeCategory, "charge_category")
+    let lineType = column(.lineType, "line_type")
+    let statement = try connection.prepare(
+      "SELECT \(columns.joined(separator: ", ")) FROM line_groups WHERE billing_period = ?")
+    statement.bind(month.description, at: 1)
+    var groups = LineGroups()
+    var key = LineGroupKey()
+    while try statement.step() {
+      key.tagSet = statement.int64(at: 0)
+      key.account = statement.int64(at: 1)
+      key.resource = statement.int64(at: 2)
+      key.service = statement.int64(at: 3)
+      key.currency = groups.intern(statement.textBytes(at: 4))
+      if let billingAccount { key.billingAccount = statement.int64(at: billingAccount) }
+      if let region { key.region = statement.int64(at: region) }
+      if let provider { key.provider = groups.intern(statement.textBytes(at: provider)) }
+      if let category { key.chargeCategory = groups.intern(statement.textBytes(at: category)) }
+      if let lineType { key.lineType = groups.intern(statement.textBytes(at: lineType)) }
+      groups.add(
+        key, lines: Int(statement.int64(at: 5)), billed: Int128(statement.int64(at: 6)),
+        effective: Int128(statement.int64(at: 7)), list: Int128(statement.int64(at: 8)))
+    }
+    return groups
+  }
+
+  /// Drops the line groups of `month` that superseded deliveries recorded, and records those
+  /// of its current imports whose groups are not stored (imports made before `line_groups`,
+  /// or before its `list_cost`, schema version 8).
+  func recordMissingLineGroups(in month: BillingMonth) throws(SQLiteError) {
     let period = month.description
     let stale = try connection.prepare(
       """
@@ -166,42 +222,6 @@ extension Store {
     for (importID, lineIDs) in unrecorded {
       try recordLineGroups(importID: importID, lineIDs: lineIDs)
     }
-
-    var columns = [
-      "tag_set", "account", "resource", "service", "billing_currency", "lines", "billed_cost",
-      "effective_cost",
-    ]
-    func column(_ field: LineField, _ name: String) -> Int32? {
-      guard fields.contains(field) else { return nil }
-      columns.append(name)
-      return Int32(columns.count - 1)
-    }
-    let billingAccount = column(.billingAccount, "billing_account")
-    let region = column(.region, "region")
-    let provider = column(.provider, "provider")
-    let category = column(.chargeCategory, "charge_category")
-    let lineType = column(.lineType, "line_type")
-    let statement = try connection.prepare(
-      "SELECT \(columns.joined(separator: ", ")) FROM line_groups WHERE billing_period = ?")
-    statement.bind(period, at: 1)
-    var groups = LineGroups()
-    var key = LineGroupKey()
-    while try statement.step() {
-      key.tagSet = statement.int64(at: 0)
-      key.account = statement.int64(at: 1)
-      key.resource = statement.int64(at: 2)
-      key.service = statement.int64(at: 3)
-      key.currency = groups.intern(statement.textBytes(at: 4))
-      if let billingAccount { key.billingAccount = statement.int64(at: billingAccount) }
-      if let region { key.region = statement.int64(at: region) }
-      if let provider { key.provider = groups.intern(statement.textBytes(at: provider)) }
-      if let category { key.chargeCategory = groups.intern(statement.textBytes(at: category)) }
-      if let lineType { key.lineType = groups.intern(statement.textBytes(at: lineType)) }
-      groups.add(
-        key, lines: Int(statement.int64(at: 5)), billed: Int128(statement.int64(at: 6)),
-        effective: Int128(statement.int64(at: 7)))
-    }
-    return groups
   }
 
   /// The raw key/value pairs of the tag sets of a month's line groups, by tag set id, keys in

@@ -45,13 +45,13 @@ public struct ResolvedTag: Sendable, Hashable {
 }
 
 extension Store {
-  /// The distinct tag groups of a month's lines.
+  /// The distinct tag groups of a month's lines, read from its line groups.
   public func tagGroups(in month: BillingMonth) throws(SQLiteError) -> [TagGroup] {
+    try recordMissingLineGroups(in: month)
     let statement = try connection.prepare(
       """
       SELECT g.tag_set, g.account, a.account_id FROM (
-        SELECT DISTINCT tag_set, coalesce(sub_account, billing_account) AS account
-        FROM cost_lines WHERE billing_period = ?) g
+        SELECT DISTINCT tag_set, account FROM line_groups WHERE billing_period = ?) g
       JOIN accounts a ON a.id = g.account ORDER BY g.tag_set, g.account
       """)
     statement.bind(month.description, at: 1)
@@ -63,25 +63,6 @@ extension Store {
           accountID: statement.text(at: 2)))
     }
     return groups
-  }
-
-  /// The raw key/value pairs of every tag set used in a month, by tag set id.
-  public func rawTags(in month: BillingMonth) throws(SQLiteError) -> [Int64: [(
-    key: String, value: String
-  )]] {
-    let statement = try connection.prepare(
-      """
-      SELECT i.tag_set_id, i.raw_key, i.raw_value FROM tag_set_items i
-      WHERE i.tag_set_id IN (SELECT DISTINCT tag_set FROM cost_lines WHERE billing_period = ?)
-      ORDER BY i.tag_set_id, i.raw_key
-      """)
-    statement.bind(month.description, at: 1)
-    var result: [Int64: [(key: String, value: String)]] = [:]
-    while try statement.step() {
-      result[statement.int64(at: 0), default: []].append(
-        (statement.text(at: 1), statement.text(at: 2)))
-    }
-    return result
   }
 
   /// Replaces a month's tag resolutions. Call inside a transaction.

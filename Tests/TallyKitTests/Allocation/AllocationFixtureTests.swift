@@ -93,12 +93,15 @@ import Testing
     #expect(error.message.contains("no rate from EUR to USD for 2026-10"))
   }
 
-  /// The lines read are checked against the totals the import recorded from the file: a line
-  /// lost from the store stops the allocation rather than shrinking the bill.
-  @Test func aLostLineStopsTheAllocation() throws {
+  /// The line groups read are checked against the totals the import recorded from the file:
+  /// a group lost from the store stops the allocation rather than shrinking the bill.
+  @Test func aLostLineGroupStopsTheAllocation() throws {
     let store = try Store(path: database)
     try store.connection.execute(
-      "DELETE FROM cost_lines WHERE id = (SELECT max(id) FROM cost_lines)")
+      """
+      DELETE FROM line_groups WHERE rowid =
+        (SELECT max(rowid) FROM line_groups WHERE billing_period = '2026-10')
+      """)
     #expect(throws: AllocationError.doesNotReconcile(october)) {
       try Allocator(configuration: configuration).run(on: store, month: october)
     }

@@ -128,6 +128,53 @@ import Testing
     #expect(entries == ["2026-09", "2026-10", "index.html"])
   }
 
+  /// "What changed" shows the stored diff of the latest successful run (a later failed run is
+  /// not one): its deliveries by file name, each changed figure before and after, names
+  /// escaped. The figures are made up here, so the expected rows are these numbers.
+  @Test func whatChangedIsTheLatestSuccessfulRunsStoredDiff() throws {
+    let directory = try TemporaryDirectory()
+    let store = try Self.store(in: directory)
+    func record(_ status: String, _ figures: [RunFigure], delivery: String?) throws {
+      let id = try store.beginRun(at: Timestamp(secondsSinceEpoch: 1_790_000_000))
+      if let delivery {
+        try store.recordRunDelivery(
+          run: id, path: delivery, status: "replaced", importID: nil, lines: 7, message: nil)
+      }
+      try store.finishRun(
+        RunRecord(
+          id: id, startedAt: "", endedAt: "x", status: status, imported: 0, replaced: 1,
+          skipped: 0, failed: 0, lines: 7, warnings: 0, months: [], message: nil),
+        figures: figures)
+    }
+    let hostile = "<script>x</script>"
+    try record(
+      "ok",
+      [
+        RunFigure(
+          kind: "billed", month: "2026-10", currency: "USD", name: "", value: 5_000_000_000),
+        RunFigure(kind: "team", month: "2026-10", currency: "USD", name: hostile, value: 1),
+      ], delivery: nil)
+    try record(
+      "ok",
+      [
+        RunFigure(kind: "billed", month: "2026-10", currency: "USD", name: "", value: 7_000_000_000)
+      ],
+      delivery: "/exports/<img src=x>.csv")
+    try record("failed", [], delivery: nil)
+    let html = try #require(
+      try MonthReport(store: store, month: Self.month).files().first { $0.path == "index.html" }
+    ).contents
+    let started = Timestamp(secondsSinceEpoch: 1_790_000_000)  // as stored by beginRun
+    #expect(html.contains("Run #2 of tally nightly (started \(started)) against run #1"))
+    #expect(html.contains("restated months: 2026-10"))
+    #expect(html.contains("&lt;img src=x&gt;.csv"))
+    #expect(html.contains(HTMLText.escaped(hostile)))
+    #expect(!html.contains("<script>x") && !html.contains("<img src=x>"))
+    // Billed 5.00 → 7.00 (+2.00); the team's 1 nano → gone (−0.00).
+    #expect(html.contains(">5.00</td><td class=\"num\" data-sort=\"7000000000\">7.00</td>"))
+    #expect(html.contains("data-sort=\"2000000000\">2.00</td>"))
+  }
+
   /// Hostile file names reach the report through the data-quality section and imports.csv:
   /// escaped in HTML, neutralised in CSV, and nothing is written outside the output folder.
   @Test(arguments: [

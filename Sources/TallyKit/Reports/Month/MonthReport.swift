@@ -15,14 +15,18 @@ public struct MonthReport {
   let allocation: AllocationInputs?
   /// The month's stored tag-policy results, nil when the month has no current evaluation.
   let policy: PolicyInputs?
+  /// What the nightly run behind the report changed; nil when no run is recorded.
+  let changes: RunDiff?
 
-  /// Reads the month's inputs from the store.
-  public init(store: Store, month: BillingMonth) throws {
+  /// Reads the month's inputs from the store; `changes` is the diff of the nightly run that
+  /// publishes the report (by default the stored diff of the latest successful run).
+  public init(store: Store, month: BillingMonth, changes: RunDiff? = nil) throws {
     self.month = month
     totals = try store.monthTotals()
     imports = try store.imports(contributingTo: month)
     allocation = try AllocationInputs(store: store, month: month)
     policy = try PolicyInputs(store: store, month: month)
+    self.changes = try changes ?? RunDiff.latest(in: store)
   }
 
   /// The latest month with cost lines; nil for an empty store.
@@ -62,6 +66,7 @@ public struct MonthReport {
       try Data(file.contents.utf8).write(
         to: URL(fileURLWithPath: (staging as NSString).appendingPathComponent(file.path)))
     }
+    PausePoint.reach("report")
     try publisher.publish(staging, as: month.description)
     try MonthIndex.publish(with: publisher)
     return ((root as NSString).appendingPathComponent(month.description) as NSString)
@@ -144,12 +149,14 @@ public struct MonthReport {
       title: "Cloud cost \(month)",
       subtitle: "Finance summary from the bills imported into tally",
       navigation: [
-        ("All months", "../index.html"), ("Totals", "#totals"), ("Teams", "#allocation"),
+        ("All months", "../index.html"), ("Totals", "#totals"), ("What changed", "#changes"),
+        ("Teams", "#allocation"),
         ("Tag compliance", "#policy"), ("Commitments", "#commitments"),
         ("Data quality", "#data-quality"),
       ] + csvNames.map { ($0, $0) },
       sections: [
         totalsSection,
+        changesSection(),
         try allocationSection(),
         try policySection(),
         .init(
