@@ -26,6 +26,9 @@ public struct Configuration: Sendable {
   /// The top-level keys the file wrote (`policy`, `allocation`, …): a stage whose section is
   /// absent runs only when something asks for it explicitly.
   public var sections: Set<String> = []
+  /// A digest of the `commitments` section as written: stored commitment results record it,
+  /// so a changed section shows them stale.
+  public var commitmentsFingerprint = Configuration.digest("")
 
   /// The defaults: no sources, no policy rules, allocation by `team`.
   public init() {}
@@ -84,6 +87,9 @@ public struct Configuration: Sendable {
       sections += "\(key):\n" + ((try? Yams.serialize(node: node)) ?? "")
     }
     allocationFingerprint = Configuration.digest(sections)
+    if let node = mapping["commitments"]?.node {
+      commitmentsFingerprint = Configuration.digest((try? Yams.serialize(node: node)) ?? "")
+    }
   }
 
   /// When the policy closes the list of teams (`values` of the `by` key), the teams the

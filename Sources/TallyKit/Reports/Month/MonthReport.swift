@@ -17,6 +17,8 @@ public struct MonthReport {
   let allocation: AllocationInputs?
   /// The month's stored tag-policy results, nil when the month has no current evaluation.
   let policy: PolicyInputs?
+  /// The stored commitment results of the month, nil when the stage never ran for it.
+  let commitments: CommitmentReport?
   /// The stored allocation by team, account and service, when the month was allocated.
   let breakdown: AllocationBreakdown?
   /// The teams' pages, when the month was allocated.
@@ -33,6 +35,7 @@ public struct MonthReport {
     daily = try store.dailyCosts(in: month)
     allocation = try AllocationInputs(store: store, month: month)
     policy = try PolicyInputs(store: store, month: month)
+    commitments = try store.commitmentResults(of: month)
     breakdown = try allocation.map {
       try AllocationBreakdown(store: store, month: month, unallocated: $0.run.unallocated)
     }
@@ -58,6 +61,11 @@ public struct MonthReport {
     if let breakdown { files.insert(("allocation.csv", breakdown.table.renderedAsCSV()), at: 0) }
     if let allocation, let breakdown, let teamPages {
       files += try teamPages.files(allocation: allocation, breakdown: breakdown)
+    }
+    if let commitments {
+      let output = RecommendOutput(commitments)
+      files.append(("owned-commitments.csv", output.ownedCommitmentsTable().renderedAsCSV()))
+      files.append(("recommendations.csv", output.recommendationsTable().renderedAsCSV()))
     }
     return files
   }
@@ -175,11 +183,7 @@ public struct MonthReport {
         changesSection(),
         try allocationSection(),
         try policySection(),
-        .init(
-          id: "commitments", heading: "Commitments",
-          text:
-            "Not available in this report yet: it does not read the commitment results "
-            + "(owned commitments, recommendations). `tally recommend` shows them."),
+        try commitmentsSection(),
         dataQualitySection(),
       ])
   }
