@@ -24,7 +24,8 @@ struct DemoCommand: ParsableCommand {
     let log = RunLog(verbose: true)
     let result = try NightlyRun(
       configuration: configuration, store: store, log: log,
-      stages: NightlyRun.standardStages(configuration), isPublished: { _ in false }
+      stages: NightlyRun.standardStages(configuration),
+      publish: NightlyRun.standardPublish(configuration), isPublished: { _ in false }
     ).run()
     printOut("\n" + (try SummaryOutput(try store.monthTotals()).rendered(as: .table)))
     let database = configuration.database

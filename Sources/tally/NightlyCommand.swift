@@ -51,7 +51,8 @@ struct NightlyCommand: ParsableCommand {
     }
     let run = NightlyRun(
       configuration: configuration, store: store, log: log,
-      stages: NightlyRun.standardStages(configuration), isPublished: isPublished)
+      stages: NightlyRun.standardStages(configuration),
+      publish: NightlyRun.standardPublish(configuration), isPublished: isPublished)
     let result = try run.run()
     if verbose || isatty(STDOUT_FILENO) != 0 {
       printOut(result.diff.lines.map { $0 + "\n" }.joined())
@@ -69,15 +70,33 @@ struct NightlyCommand: ParsableCommand {
 /// `tally runs`
 struct RunsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "runs", abstract: "The recorded runs of tally nightly, newest first.")
+    commandName: "runs",
+    abstract: "The recorded runs of tally nightly, newest first, or one run in detail.",
+    discussion: """
+      A run is ok, partial (some deliveries failed), failed (the one-line reason is shown), \
+      interrupted (its process was killed; the next run redid its work) or running.
+      """)
 
   @ParentCommand var tally: Tally
   @Option(help: "Output format: table, json or csv.") var format: OutputFormat = .table
   @Option(help: "How many runs.") var limit = 20
+  @Option(
+    name: .customLong("run"),
+    help: "Show this run: its deliveries and what changed since the run before it.")
+  var runID: Int64?
 
   func run() throws {
     let (store, _) = try tally.global.openStore()
-    printOut(try RunsOutput(try store.runs(limit: limit)).rendered(as: format))
+    guard let id = runID else {
+      printOut(try RunsOutput(try store.runs(limit: limit)).rendered(as: format))
+      return
+    }
+    guard let record = try store.run(id), let diff = try RunDiff.stored(run: id, in: store) else {
+      throw ValidationError("no run #\(id) is recorded; `tally runs` lists them")
+    }
+    printOut(
+      try RunDetailOutput(record, deliveries: try store.runDeliveries(id), diff: diff)
+        .rendered(as: format))
   }
 }
 

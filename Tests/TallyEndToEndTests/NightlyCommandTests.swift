@@ -46,6 +46,53 @@ import Testing
     #expect(list.map { $0["skipped"] as? Int } == [2, 0])
   }
 
+  /// A provider restates October (l01: 10.00 → 12.00, and its team tag becomes markup): the
+  /// third run replaces exactly that delivery, and its diff, printed, stored (`tally runs
+  /// --run 3`) and in the report's "what changed" section, shows the month's billed total
+  /// 17.75 → 19.75 (the unit tests' hand sum), payments losing l01's 10.00 (its only line)
+  /// and the new team gaining 12.00, with the team's name escaped in the HTML.
+  @Test func aRestatedMonthIsReplacedAndItsDiffReported() throws {
+    let scratch = try makeSetup()
+    #expect(try TallyBinary.run(["nightly"], in: scratch.path).status == 0)
+    let second = try TallyBinary.run(["nightly", "--verbose"], in: scratch.path)
+    #expect(!second.stderr.contains("report 2026"), "an unchanged month is not rendered again")
+    let cur = scratch.file("exports/aws/cur.csv")
+    let lines = try String(contentsOfFile: cur, encoding: .utf8).components(separatedBy: "\n")
+    try lines.map { line in
+      guard line.hasPrefix("l01,") else { return line }
+      return line.replacingOccurrences(of: ",USD,10.00,", with: ",USD,12.00,")
+        .replacingOccurrences(of: ",payments,", with: ",<b>pay</b>,")
+    }.joined(separator: "\n").write(toFile: cur, atomically: true, encoding: .utf8)
+    let third = try TallyBinary.run(["nightly", "--verbose"], in: scratch.path)
+    #expect(third.status == 0, "\(third.stderr)")
+    #expect(third.stderr.contains("report 2026-10"))
+    #expect(!third.stderr.contains("report 2026-09"), "only the restated month is rendered")
+    let printed = third.stdout.split(separator: "\n").map(String.init)
+    #expect(printed.first == "Changes since run #2:")
+    #expect(
+      printed.contains {
+        $0.hasPrefix("replacing delivery: ") && $0.hasSuffix("exports/aws/cur.csv")
+      })
+    #expect(printed.contains("restated months: 2026-10"))
+    #expect(printed.contains("billed 2026-10 USD: 17.75 → 19.75"))
+    #expect(printed.contains("team <b>pay</b> 2026-10 USD: – → 12.00"))
+    // l01 was payments' only line: l14's team tag conflicts with its Team tag (Payments).
+    #expect(printed.contains("team payments 2026-10 USD: 10.00 → –"))
+
+    let stored = try TallyBinary.run(["runs", "--run", "3"], in: scratch.path)
+    #expect(stored.status == 0)
+    #expect(stored.stdout.contains("Run #3: ok"))
+    #expect(stored.stdout.hasSuffix(printed.map { $0 + "\n" }.joined()), "the same diff")
+
+    let page = try String(
+      contentsOfFile: scratch.file("reports/2026-10/index.html"), encoding: .utf8)
+    #expect(page.contains("Run #3 of tally nightly"))
+    #expect(page.contains("&lt;b&gt;pay&lt;/b&gt;"))
+    #expect(!page.contains("<b>pay</b>"))
+    #expect(page.contains(">cur.csv<"))
+    #expect(page.contains(">replaced<"))
+  }
+
   /// A corrupt file among good ones: the good ones are imported, the run exits 3 naming the bad
   /// one, and a later run with the file fixed imports it.
   @Test func aCorruptFileAmongGoodOnes() throws {

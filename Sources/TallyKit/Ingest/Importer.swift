@@ -223,6 +223,7 @@ public struct Importer {
         format: "\(load.format) \(formatVersion)", source: source, importID: importID,
         rowCount: read.reduce(0) { $0 + $1.rowCount }, totals: read, replacedImports: replaced)
       outcome.notes = notes
+      PausePoint.reach("import")
       return outcome
     }
   }

@@ -1,9 +1,9 @@
 import Foundation
 
 /// `tally nightly`: imports every configured source (only new or changed deliveries), then,
-/// for every month that changed and every month with data whose report was never published,
-/// runs the month stages in order (policy, allocation, commitments, reports), records the run
-/// and what changed since the previous successful run.
+/// for every month that changed and every month with data whose report is not current, runs
+/// the month stages in order (policy, allocation, commitments), computes what changed since the
+/// previous successful run, publishes the months' reports with it, and records the run.
 public struct NightlyRun {
   /// A step run for each month that needs it, in order.
   public struct MonthStage {
@@ -37,19 +37,24 @@ public struct NightlyRun {
   private let store: Store
   private let log: RunLog
   private let stages: [MonthStage]
+  private let publish: (Store, BillingMonth, RunDiff) throws -> Void
   /// Whether a month's report is already published (so an unchanged month is not redone).
   private let isPublished: (BillingMonth) -> Bool
   private let clock: () -> Timestamp
 
-  /// Prepares a run over `configuration.sources` into `store`.
+  /// Prepares a run over `configuration.sources` into `store`: each of `stages` runs for every
+  /// month that needs it (stage by stage), then `publish` publishes each such month's report
+  /// with what the run changed.
   public init(
     configuration: Configuration, store: Store, log: RunLog, stages: [MonthStage],
+    publish: @escaping (Store, BillingMonth, RunDiff) throws -> Void = { _, _, _ in },
     isPublished: @escaping (BillingMonth) -> Bool, clock: @escaping () -> Timestamp = { .now }
   ) {
     self.configuration = configuration
     self.store = store
     self.log = log
     self.stages = stages
+    self.publish = publish
     self.isPublished = isPublished
     self.clock = clock
   }
@@ -70,19 +75,33 @@ public struct NightlyRun {
     return (deliveries, months)
   }
 
-  /// Runs everything once. Input errors of single deliveries are logged and counted (the
-  /// result says `failed`); anything else ends the run with an error, recorded as failed.
+  /// Runs everything once: marks runs left `running` by a killed process as interrupted,
+  /// imports, runs each stage for every month that needs it, computes the figures and what
+  /// changed since the previous successful run, publishes the months' reports with that diff,
+  /// and records the run. Input errors of single deliveries are logged and counted (the result
+  /// says `failed`); anything else ends the run with an error, recorded as failed.
+  ///
+  /// The caller holds the database's ``RunLock``, so no other run is alive.
   public func run() throws -> Result {
-    let runID = try store.beginRun(at: clock())
+    for interrupted in try store.markInterruptedRuns() {
+      log.warning(
+        "run #\(interrupted) was interrupted (its process ended before it finished); "
+          + "this run redoes its work")
+    }
+    let startedAt = clock()
+    let runID = try store.beginRun(at: startedAt)
     var record = RunRecord(
-      id: runID, startedAt: "", endedAt: nil, status: "running", imported: 0, replaced: 0,
-      skipped: 0, failed: 0, lines: 0, warnings: 0, months: [], message: nil)
+      id: runID, startedAt: startedAt.description, endedAt: nil, status: "running", imported: 0,
+      replaced: 0, skipped: 0, failed: 0, lines: 0, warnings: 0, months: [], message: nil)
     do {
       var output = ImportOutput()
+      var deliveries: [RunDelivery] = []
       var changed: Set<BillingMonth> = []
       for source in configuration.sources {
         let importer = Importer(store: store, sourceName: source.name)
         for path in try expandSourcePaths(source.paths) {
+          let delivery: RunDelivery
+          var importID: Int64?
           do {
             let outcome = try importer.importDelivery(at: path)
             output.append(outcome)
@@ -98,33 +117,39 @@ public struct NightlyRun {
                 "\(outcome.status.rawValue) \(path)",
                 ["lines": String(outcome.rowCount), "source": source.name])
             }
-            try store.recordRunDelivery(
-              run: runID, path: path, status: outcome.status.rawValue, importID: outcome.importID,
-              lines: outcome.rowCount, message: nil)
+            delivery = RunDelivery(
+              path: path, status: outcome.status.rawValue, lines: outcome.rowCount)
+            importID = outcome.importID
           } catch let error as InputError {
             record.failed += 1
             output.appendFailure(path: path, error: error.description)
             log.error(error.description, ["source": source.name])
-            try store.recordRunDelivery(
-              run: runID, path: path, status: "failed", importID: nil, lines: 0,
-              message: error.description)
+            delivery = RunDelivery(
+              path: path, status: "failed", lines: 0, message: error.description)
           }
+          deliveries.append(delivery)
+          try store.recordRunDelivery(
+            run: runID, path: path, status: delivery.status, importID: importID,
+            lines: delivery.lines, message: delivery.message)
         }
       }
       let months = try store.monthsWithData().filter { changed.contains($0) || !isPublished($0) }
-      for month in months {
-        for stage in stages {
+      for stage in stages {
+        for month in months {
           log.info("\(stage.name) \(month)")
           try stage.run(store, month)
         }
       }
       record.months = months.map(\.description)
-      let figures = try currentFigures()
+      let figures = try store.currentRunFigures()
       let previous = try store.previousRunFigures(before: runID)
       let diff = RunDiff(
-        previousRun: previous?.0, before: previous?.1 ?? [], after: figures,
-        deliveries: output.deliveries.filter { $0.status == "imported" || $0.status == "replaced" }
-          .map(\.path))
+        run: (runID, record.startedAt), previousRun: previous?.0, before: previous?.1 ?? [],
+        after: figures, deliveries: deliveries)
+      for month in months {
+        log.info("report \(month)")
+        try publish(store, month, diff)
+      }
       record.status = record.failed > 0 ? "partial" : "ok"
       record.endedAt = clock().description
       record.warnings = log.counts[.warning] ?? 0
@@ -139,116 +164,38 @@ public struct NightlyRun {
       throw error
     }
   }
-
-  /// The figures the store holds now: billed and effective totals per month and currency,
-  /// and the stored tag compliance (effective cost, parts per million) per month and currency.
-  private func currentFigures() throws -> [RunFigure] {
-    let totals = try store.monthTotals().flatMap { period in
-      [
-        RunFigure(
-          kind: "billed", month: period.month.description, currency: period.currency, name: "",
-          value: period.totals.billed.nanos),
-        RunFigure(
-          kind: "effective", month: period.month.description, currency: period.currency, name: "",
-          value: period.totals.effective.nanos),
-      ]
-    }
-    let compliance = try store.overallCompliance().map { row in
-      RunFigure(
-        kind: "compliance", month: row.month.description, currency: row.compliance.currency,
-        name: "", value: Int64((row.compliance.compliance(.effective) * 1_000_000).rounded()))
-    }
-    return totals + compliance
-  }
-}
-
-/// What changed between two runs: new deliveries, and every figure that differs.
-public struct RunDiff: Sendable {
-  /// One figure that changed (nil before: new; nil after: gone).
-  public struct Change: Sendable, Hashable {
-    /// The figure's identity.
-    public var kind: String
-    /// Its month.
-    public var month: String
-    /// Its currency.
-    public var currency: String
-    /// Its team, for team figures.
-    public var name: String
-    /// The value before, if it existed.
-    public var before: Int64?
-    /// The value after, if it exists.
-    public var after: Int64?
-  }
-
-  /// The run compared with.
-  public var previousRun: Int64?
-  /// Deliveries imported or replaced by this run.
-  public var deliveries: [String]
-  /// Figures that changed, sorted by kind, month, currency and name.
-  public var changes: [Change]
-
-  /// Compares two runs' figures.
-  public init(previousRun: Int64?, before: [RunFigure], after: [RunFigure], deliveries: [String]) {
-    self.previousRun = previousRun
-    self.deliveries = deliveries
-    func key(_ figure: RunFigure) -> String {
-      [figure.kind, figure.month, figure.currency, figure.name].joined(separator: "\u{1F}")
-    }
-    let old = Dictionary(before.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
-    let new = Dictionary(after.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
-    changes = Set(old.keys).union(new.keys).sorted().compactMap { identity in
-      let figure = new[identity] ?? old[identity]
-      guard let figure, old[identity]?.value != new[identity]?.value else { return nil }
-      return Change(
-        kind: figure.kind, month: figure.month, currency: figure.currency, name: figure.name,
-        before: old[identity]?.value, after: new[identity]?.value)
-    }
-  }
-
-  /// Months whose billed or effective totals changed and existed before: restated months.
-  public var restatedMonths: [String] {
-    Array(
-      Set(
-        changes.filter { ($0.kind == "billed" || $0.kind == "effective") && $0.before != nil }.map(
-          \.month))
-    )
-    .sorted()
-  }
-
-  /// Plain-text lines for the end of a run and the report's "what changed" section.
-  public var lines: [String] {
-    guard !deliveries.isEmpty || !changes.isEmpty else {
-      return ["Nothing changed since run #\(previousRun.map(String.init) ?? "–")."]
-    }
-    var lines = deliveries.map { "new delivery: \($0)" }
-    for change in changes {
-      func show(_ value: Int64?) -> String {
-        guard let value else { return "–" }
-        return change.kind == "compliance"
-          ? formatPercent(Double(value) / 1_000_000)
-          : Money(nanos: value).formatted(fractionDigits: 2)
-      }
-      let subject = [change.kind, change.name, change.month, change.currency].filter { !$0.isEmpty }
-        .joined(separator: " ")
-      lines.append("\(subject): \(show(change.before)) → \(show(change.after))")
-    }
-    return lines
-  }
 }
 
 extension NightlyRun {
-  /// The month stages of a nightly run, in order, for a configuration.
+  /// The month stages of a nightly run, in order, for a configuration: the stages whose stored
+  /// results the reports read, each named after its section of `tally.yaml` and each doing
+  /// nothing for a month whose results are current — the policy (`PolicyRun.refresh`) and the
+  /// allocation (run when missing or stale). `tally report` runs those whose section the
+  /// configuration has before it renders, so a report never shows stale results.
   public static func standardStages(_ configuration: Configuration) -> [MonthStage] {
     let policy = PolicyRun(configuration: configuration)
     let allocator = Allocator(configuration: configuration)
+    let commitments = CommitmentsRun(configuration: configuration)
     return [
       MonthStage(name: "policy") { store, month in try policy.refresh(through: month, on: store) },
-      MonthStage(name: "allocation") { store, month in try allocator.run(on: store, month: month) },
-      MonthStage(name: "report") { store, month in
-        try MonthReport(store: store, month: month).publish(to: configuration.reports.out)
-        try ReportFingerprint.record(store: store, month: month, root: configuration.reports.out)
+      MonthStage(name: "allocation") { store, month in
+        guard try allocator.freshness(of: month, in: store) != .current else { return }
+        try allocator.run(on: store, month: month)
       },
+      MonthStage(name: "commitments") { store, month in try commitments.refresh(month, in: store) },
     ]
+  }
+
+  /// Publishes a month's report, with the run's diff as its "what changed" section, then
+  /// records the data it was made from.
+  public static func standardPublish(_ configuration: Configuration) -> (
+    Store, BillingMonth, RunDiff
+  ) throws -> Void {
+    { store, month, diff in
+      try MonthReport(store: store, month: month, changes: diff).publish(
+        to: configuration.reports.out)
+      try ReportFingerprint.record(store: store, month: month, root: configuration.reports.out)
+    }
   }
 }
 

@@ -60,3 +60,76 @@ public struct RunsOutput: Encodable, Sendable {
       ? "No runs yet: `tally nightly` records one each time it runs.\n" : table.renderedAsText()
   }
 }
+
+/// `tally runs --run N`: one run as recorded, every delivery it considered, and what changed
+/// against the successful run before it.
+public struct RunDetailOutput: Encodable, Sendable {
+  /// One changed figure; amounts are decimal strings, compliance a ratio with six decimals.
+  public struct Change: Encodable, Sendable {
+    public var kind: String
+    public var team: String?
+    public var month: String
+    public var currency: String
+    public var before: String?
+    public var after: String?
+  }
+
+  /// The run.
+  public var run: RunsOutput.Run
+  /// Every delivery it considered.
+  public var deliveries: [RunDelivery]
+  /// The run it is compared with.
+  public var previousRun: Int64?
+  /// Months whose totals changed and existed before.
+  public var restatedMonths: [String]
+  /// Figures that changed.
+  public var changes: [Change]
+  /// The diff in words, for the table form.
+  private let diffLines: [String]
+
+  enum CodingKeys: String, CodingKey {
+    case run, deliveries, changes
+    case previousRun = "previous_run"
+    case restatedMonths = "restated_months"
+  }
+
+  /// Builds the output from a stored run, its deliveries and its diff.
+  public init(_ record: RunRecord, deliveries: [RunDelivery], diff: RunDiff) {
+    run = RunsOutput([record]).runs[0]
+    self.deliveries = deliveries
+    previousRun = diff.previousRun
+    restatedMonths = diff.restatedMonths
+    diffLines = diff.lines
+    changes = diff.changes.map { change in
+      func value(_ value: Int64?) -> String? {
+        guard let value else { return nil }
+        return change.kind == "compliance"
+          ? Money(nanos: value * 1_000).formatted(fractionDigits: 6)
+          : Money(nanos: value).description
+      }
+      return Change(
+        kind: change.kind, team: change.name.isEmpty ? nil : change.name, month: change.month,
+        currency: change.currency, before: value(change.before), after: value(change.after))
+    }
+  }
+
+  /// The run in `format`: JSON, or the run's fields, its deliveries and the diff's lines as text
+  /// (CSV: the deliveries).
+  public func rendered(as format: OutputFormat) throws -> String {
+    if format == .json { return try renderJSON(self) }
+    let table = ResultTable(
+      columns: ["path", "status", "lines", "message"], numeric: [2],
+      rows: deliveries.map { [$0.path, $0.status, String($0.lines), $0.message ?? ""] })
+    if format == .csv { return table.renderedAsCSV() }
+    let header = [
+      "Run #\(run.id): \(run.status), started \(run.startedAt), ended \(run.endedAt ?? "–")",
+      "Deliveries: \(run.imported) imported, \(run.replaced) replaced, \(run.skipped) skipped, "
+        + "\(run.failed) failed; \(run.lines) lines; \(run.warnings) warnings",
+      "Months processed: \(run.months.isEmpty ? "none" : run.months.joined(separator: " "))",
+    ]
+    let message = run.message.map { ["Message: \($0)"] } ?? []
+    return (header + message).map { $0 + "\n" }.joined() + "\n"
+      + (deliveries.isEmpty ? "" : table.renderedAsText() + "\n")
+      + diffLines.map { $0 + "\n" }.joined()
+  }
+}

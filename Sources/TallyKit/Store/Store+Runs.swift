@@ -21,6 +21,26 @@ public struct RunFigure: Sendable, Hashable {
   }
 }
 
+/// A delivery a run considered, and what became of it.
+public struct RunDelivery: Sendable, Hashable, Encodable {
+  /// The file as configured.
+  public var path: String
+  /// imported, replaced, skipped or failed.
+  public var status: String
+  /// Lines imported.
+  public var lines: Int
+  /// Why it failed.
+  public var message: String?
+
+  /// Creates a delivery record.
+  public init(path: String, status: String, lines: Int, message: String? = nil) {
+    self.path = path
+    self.status = status
+    self.lines = lines
+    self.message = message
+  }
+}
+
 /// A run of `tally nightly` as recorded.
 public struct RunRecord: Sendable, Hashable {
   /// The run's id.
@@ -29,7 +49,7 @@ public struct RunRecord: Sendable, Hashable {
   public var startedAt: String
   /// When it ended, if it did.
   public var endedAt: String?
-  /// running, ok, partial or failed.
+  /// running, ok, partial, failed or interrupted (its process ended without finishing).
   public var status: String
   /// Deliveries imported, replaced, skipped and failed.
   public var imported: Int
@@ -111,12 +131,42 @@ extension Store {
     }
   }
 
+  /// Marks every run still recorded as `running` as `interrupted`: call it holding the
+  /// ``RunLock``, when no other run can be alive, so such a run's process ended without
+  /// finishing (killed, out of memory, power loss). Returns their ids, oldest first.
+  public func markInterruptedRuns() throws(SQLiteError) -> [Int64] {
+    let ids = try runs(where: "status = 'running'").map(\.id).sorted()
+    try connection.execute(
+      """
+      UPDATE runs SET status = 'interrupted',
+        message = 'the process ended before the run finished (killed?); a later run redid its work'
+      WHERE status = 'running'
+      """)
+    return ids
+  }
+
   /// Runs, newest first.
   public func runs(limit: Int = 50) throws(SQLiteError) -> [RunRecord] {
+    try runs(where: "1", limit: limit)
+  }
+
+  /// One run, if recorded.
+  public func run(_ id: Int64) throws(SQLiteError) -> RunRecord? {
+    try runs(where: "id = \(id)").first
+  }
+
+  /// The latest successful (ok or partial) run, if any.
+  public func latestSuccessfulRun() throws(SQLiteError) -> RunRecord? {
+    try runs(where: "status IN ('ok', 'partial')", limit: 1).first
+  }
+
+  /// Runs matching `condition` (SQL built by this file only), newest first.
+  private func runs(where condition: String, limit: Int = -1) throws(SQLiteError) -> [RunRecord] {
     let statement = try connection.prepare(
       """
       SELECT id, started_at, ended_at, status, files_imported, files_replaced, files_skipped,
-        files_failed, lines, warnings, months, message FROM runs ORDER BY id DESC LIMIT ?
+        files_failed, lines, warnings, months, message FROM runs WHERE \(condition)
+      ORDER BY id DESC LIMIT ?
       """)
     statement.bind(Int64(limit), at: 1)
     var records: [RunRecord] = []
@@ -162,18 +212,60 @@ extension Store {
     return figures
   }
 
-  /// The deliveries a run recorded, as (path, status, lines).
-  public func runDeliveries(_ run: Int64) throws(SQLiteError) -> [(
-    path: String, status: String, lines: Int
-  )] {
+  /// The deliveries a run recorded, sorted by path.
+  public func runDeliveries(_ run: Int64) throws(SQLiteError) -> [RunDelivery] {
     let statement = try connection.prepare(
-      "SELECT path, status, lines FROM run_deliveries WHERE run_id = ? ORDER BY path")
+      "SELECT path, status, lines, message FROM run_deliveries WHERE run_id = ? ORDER BY path")
     statement.bind(run, at: 1)
-    var result: [(path: String, status: String, lines: Int)] = []
+    var result: [RunDelivery] = []
     while try statement.step() {
-      result.append((statement.text(at: 0), statement.text(at: 1), Int(statement.int64(at: 2))))
+      result.append(
+        RunDelivery(
+          path: statement.text(at: 0), status: statement.text(at: 1),
+          lines: Int(statement.int64(at: 2)), message: statement.optionalText(at: 3)))
     }
     return result
+  }
+
+  /// The figures the store holds now, for a run to end with: billed and effective totals per
+  /// month and currency (from `import_totals`, which holds the current deliveries' totals and
+  /// is kept equal to `cost_lines`' sums), every team's total per month and currency on the month's allocation
+  /// basis (the bucket under its name), and the stored tag compliance (share of effective
+  /// cost, parts per million) per month and currency.
+  public func currentRunFigures() throws(SQLiteError) -> [RunFigure] {
+    let statement = try connection.prepare(
+      """
+      SELECT billing_period, billing_currency, sum(billed_cost), sum(effective_cost)
+      FROM import_totals GROUP BY 1, 2 ORDER BY 1, 2
+      """)
+    var figures: [RunFigure] = []
+    while try statement.step() {
+      let (month, currency) = (statement.text(at: 0), statement.text(at: 1))
+      figures.append(
+        RunFigure(
+          kind: "billed", month: month, currency: currency, name: "",
+          value: statement.int64(at: 2)))
+      figures.append(
+        RunFigure(
+          kind: "effective", month: month, currency: currency, name: "",
+          value: statement.int64(at: 3)))
+    }
+    for month in try monthsWithData() {
+      guard let allocation = try allocationRun(of: month) else { continue }
+      for total in try teamTotals(in: month, basis: allocation.defaultBasis) {
+        figures.append(
+          RunFigure(
+            kind: "team", month: month.description, currency: total.currency,
+            name: total.team ?? allocation.unallocated, value: total.total.nanos))
+      }
+    }
+    for row in try overallCompliance() {
+      figures.append(
+        RunFigure(
+          kind: "compliance", month: row.month.description, currency: row.compliance.currency,
+          name: "", value: Int64((row.compliance.compliance(.effective) * 1_000_000).rounded())))
+    }
+    return figures
   }
 
   /// The months that have lines, oldest first.

@@ -57,24 +57,74 @@ import Testing
       RunFigure(kind: "billed", month: "2026-11", currency: "USD", name: "", value: 1_000_000_000),
     ]
     let diff = RunDiff(
-      previousRun: 3, before: before, after: after, deliveries: ["cur-2026-10.csv"])
+      run: (4, "2026-11-03T03:15:00Z"), previousRun: 3, before: before, after: after,
+      deliveries: [
+        RunDelivery(path: "cur-2026-11.csv", status: "imported", lines: 3),
+        RunDelivery(path: "cur-2026-10.csv", status: "replaced", lines: 5),
+        RunDelivery(path: "old.csv", status: "skipped", lines: 0),
+      ])
     #expect(diff.changes.map(\.month) == ["2026-10", "2026-11"])
     #expect(diff.restatedMonths == ["2026-10"])
     #expect(
       diff.lines == [
-        "new delivery: cur-2026-10.csv", "billed 2026-10 USD: 5.00 → 7.50",
-        "billed 2026-11 USD: – → 1.00",
+        "Changes since run #3:", "replacing delivery: cur-2026-10.csv",
+        "new delivery: cur-2026-11.csv", "restated months: 2026-10",
+        "billed 2026-10 USD: 5.00 → 7.50", "billed 2026-11 USD: – → 1.00",
       ])
     #expect(
-      RunDiff(previousRun: 3, before: before, after: before, deliveries: []).lines == [
+      RunDiff(run: nil, previousRun: 3, before: before, after: before, deliveries: []).lines == [
         "Nothing changed since run #3."
       ])
+  }
+
+  /// Team totals and compliance are compared per team, month and currency; a team that
+  /// disappears shows as gone.
+  @Test func teamsAndComplianceBeforeAndAfter() {
+    let before = [
+      RunFigure(
+        kind: "team", month: "2026-10", currency: "USD", name: "payments", value: 2_000_000_000),
+      RunFigure(
+        kind: "team", month: "2026-10", currency: "USD", name: "search", value: 1_000_000_000),
+      RunFigure(kind: "compliance", month: "2026-10", currency: "USD", name: "", value: 500_000),
+    ]
+    let after = [
+      RunFigure(
+        kind: "team", month: "2026-10", currency: "USD", name: "payments", value: 3_000_000_000),
+      RunFigure(
+        kind: "team", month: "2026-10", currency: "EUR", name: "payments", value: 10_000_000),
+      RunFigure(kind: "compliance", month: "2026-10", currency: "USD", name: "", value: 750_000),
+    ]
+    let diff = RunDiff(run: nil, previousRun: 1, before: before, after: after, deliveries: [])
+    // Sorted by kind, month, currency, team; 2.00 → 3.00 is payments' USD change.
+    #expect(
+      diff.lines == [
+        "Changes since run #1:", "compliance 2026-10 USD: 50.0% → 75.0%",
+        "team payments 2026-10 EUR: – → 0.01", "team payments 2026-10 USD: 2.00 → 3.00",
+        "team search 2026-10 USD: 1.00 → –",
+      ])
+    #expect(diff.restatedMonths.isEmpty, "team and compliance changes are not restatements")
   }
 }
 
 /// Three nightly runs in a row over a fixture source: everything new, nothing new, then a
 /// restated month that replaces exactly that month.
 @Suite struct NightlyRunTests {
+  /// A run still recorded as running when the next one starts (under the lock) was killed.
+  @Test func aRunLeftRunningIsMarkedInterrupted() throws {
+    let directory = try TemporaryDirectory()
+    let store = try Store(path: directory.file("t.sqlite"))
+    let killed = try store.beginRun(at: Timestamp(secondsSinceEpoch: 0))
+    let next = try NightlyRun(
+      configuration: Configuration(), store: store, log: RunLog(write: { _ in }), stages: [],
+      isPublished: { _ in true }
+    ).run()
+    let runs = try store.runs()
+    #expect(runs.map(\.id) == [try #require(next.runID), killed])
+    #expect(runs.map(\.status) == ["ok", "interrupted"])
+    #expect(runs[1].message?.contains("ended before the run finished") == true)
+    #expect(runs[0].warnings == 1, "the interruption is logged as a warning")
+  }
+
   @Test func firstSecondAndRestatedRuns() throws {
     let directory = try TemporaryDirectory()
     let exports = directory.file("exports")

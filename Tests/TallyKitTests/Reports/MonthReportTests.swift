@@ -26,21 +26,32 @@ import Testing
   @Test func matchesTheSnapshots() throws {
     let directory = try TemporaryDirectory()
     let files = try MonthReport(store: try Self.store(in: directory), month: Self.month).files()
+    try Self.compare(files, with: Self.snapshots, scratch: directory)
+  }
+
+  /// Compares report files with the snapshots in `folder`, or records them when
+  /// `RECORD_SNAPSHOTS=1` (a recording run fails on purpose).
+  static func compare(
+    _ files: [(path: String, contents: String)], with folder: URL, scratch: TemporaryDirectory
+  ) throws {
     if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
-      try FileManager.default.createDirectory(
-        at: Self.snapshots, withIntermediateDirectories: true)
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
       for file in files {
-        try Data(file.contents.utf8).write(to: Self.snapshots.appendingPathComponent(file.path))
+        let url = folder.appendingPathComponent(file.path)
+        try FileManager.default.createDirectory(
+          at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(file.contents.utf8).write(to: url)
       }
-      Issue.record(
-        "snapshots recorded in \(Self.snapshots.path); run again without RECORD_SNAPSHOTS")
+      Issue.record("snapshots recorded in \(folder.path); run again without RECORD_SNAPSHOTS")
       return
     }
     for file in files {
-      let snapshot = Self.snapshots.appendingPathComponent(file.path)
+      let snapshot = folder.appendingPathComponent(file.path)
       let expected = try? String(contentsOf: snapshot, encoding: .utf8)
       guard expected != file.contents else { continue }
-      let actual = directory.file(file.path)
+      let actual = scratch.file("actual/" + file.path)
+      try FileManager.default.createDirectory(
+        atPath: (actual as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
       try Data(file.contents.utf8).write(to: URL(fileURLWithPath: actual))
       Issue.record("\(file.path) differs from its snapshot:\n\(Self.diff(snapshot.path, actual))")
     }
@@ -117,6 +128,53 @@ import Testing
     #expect(entries == ["2026-09", "2026-10", "index.html"])
   }
 
+  /// "What changed" shows the stored diff of the latest successful run (a later failed run is
+  /// not one): its deliveries by file name, each changed figure before and after, names
+  /// escaped. The figures are made up here, so the expected rows are these numbers.
+  @Test func whatChangedIsTheLatestSuccessfulRunsStoredDiff() throws {
+    let directory = try TemporaryDirectory()
+    let store = try Self.store(in: directory)
+    func record(_ status: String, _ figures: [RunFigure], delivery: String?) throws {
+      let id = try store.beginRun(at: Timestamp(secondsSinceEpoch: 1_790_000_000))
+      if let delivery {
+        try store.recordRunDelivery(
+          run: id, path: delivery, status: "replaced", importID: nil, lines: 7, message: nil)
+      }
+      try store.finishRun(
+        RunRecord(
+          id: id, startedAt: "", endedAt: "x", status: status, imported: 0, replaced: 1,
+          skipped: 0, failed: 0, lines: 7, warnings: 0, months: [], message: nil),
+        figures: figures)
+    }
+    let hostile = "<script>x</script>"
+    try record(
+      "ok",
+      [
+        RunFigure(
+          kind: "billed", month: "2026-10", currency: "USD", name: "", value: 5_000_000_000),
+        RunFigure(kind: "team", month: "2026-10", currency: "USD", name: hostile, value: 1),
+      ], delivery: nil)
+    try record(
+      "ok",
+      [
+        RunFigure(kind: "billed", month: "2026-10", currency: "USD", name: "", value: 7_000_000_000)
+      ],
+      delivery: "/exports/<img src=x>.csv")
+    try record("failed", [], delivery: nil)
+    let html = try #require(
+      try MonthReport(store: store, month: Self.month).files().first { $0.path == "index.html" }
+    ).contents
+    let started = Timestamp(secondsSinceEpoch: 1_790_000_000)  // as stored by beginRun
+    #expect(html.contains("Run #2 of tally nightly (started \(started)) against run #1"))
+    #expect(html.contains("restated months: 2026-10"))
+    #expect(html.contains("&lt;img src=x&gt;.csv"))
+    #expect(html.contains(HTMLText.escaped(hostile)))
+    #expect(!html.contains("<script>x") && !html.contains("<img src=x>"))
+    // Billed 5.00 → 7.00 (+2.00); the team's 1 nano → gone (−0.00).
+    #expect(html.contains(">5.00</td><td class=\"num\" data-sort=\"7000000000\">7.00</td>"))
+    #expect(html.contains("data-sort=\"2000000000\">2.00</td>"))
+  }
+
   /// Hostile file names reach the report through the data-quality section and imports.csv:
   /// escaped in HTML, neutralised in CSV, and nothing is written outside the output folder.
   @Test(arguments: [
@@ -167,8 +225,9 @@ import Testing
     let effectiveUSD = rows.filter { $0["basis"] == "effective" && $0["currency"] == "USD" }
     #expect(effectiveUSD.reduce(0) { $0 + IndependentCSV.nanos($1["total"]) } == 198_000_000_001)
     #expect(
-      effectiveUSD.first { $0["team"] == "payments" }.map { IndependentCSV.nanos($0["direct"]) }
-        == 82_000_000_000)
+      effectiveUSD.filter { $0["team"] == "payments" }.reduce(0) {
+        $0 + IndependentCSV.nanos($1["direct"])
+      } == 82_000_000_000)
     let monthUSD = try store.monthTotals().first { $0.month == Self.month && $0.currency == "USD" }
     #expect(monthUSD?.totals.effective.nanos == 198_000_000_001)
     let html = try String(contentsOfFile: "\(root)/2026-10/index.html", encoding: .utf8)

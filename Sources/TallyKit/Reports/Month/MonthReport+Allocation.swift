@@ -15,27 +15,12 @@ struct AllocationInputs {
     var teams: [CostBasis: [TeamTotal]] = [:]
     for basis in CostBasis.allCases { teams[basis] = try store.teamTotals(in: month, basis: basis) }
     self.teams = teams
-    var months = [month]
-    while months.count < 6 { months.insert(months[0].previous, at: 0) }
+    let months = MonthReport.sixMonths(endingWith: month)
     history = try months.map { ($0, try store.teamTotals(in: $0, basis: run.defaultBasis)) }
   }
 
   /// A team's display name: the bucket's name for unallocated cost.
   func name(_ total: TeamTotal) -> String { total.team ?? run.unallocated }
-
-  /// `allocation.csv`: team × currency × basis, sorted by basis, team and currency.
-  var table: ResultTable {
-    ResultTable(
-      columns: ["basis", "team", "currency", "direct", "shared", "total"], numeric: [3, 4, 5],
-      rows: CostBasis.allCases.sorted { $0.rawValue < $1.rawValue }.flatMap { basis in
-        (teams[basis] ?? []).map {
-          [
-            basis.rawValue, name($0), $0.currency, $0.direct.description,
-            $0.shared.description, $0.total.description,
-          ]
-        }
-      })
-  }
 }
 
 extension MonthReport {
@@ -66,8 +51,10 @@ extension MonthReport {
       var cells: [[HTMLPage.Cell]] = []
       for (index, row) in rows.enumerated() {
         let before = previous.first { $0.team == row.team && $0.currency == currency }?.total
+        let name = allocation.name(row)
         cells.append([
-          .text(allocation.name(row)), .amount(direct[index]), .amount(shared[index]),
+          teamPages.map { .link(name, href: "teams/\($0.slugs[name]).html") } ?? .text(name),
+          .amount(direct[index]), .amount(shared[index]),
           .amount(total[index]), before.map(HTMLPage.Cell.amount) ?? .text("–"),
           .amount(try row.total.subtracting(before ?? .zero)),
         ])
