@@ -157,7 +157,7 @@ extension MonthReport {
       },
       series: [
         .init(
-          name: "Net savings per month (\(item.currency))",
+          name: "Net savings (\(item.currency)/month)",
           values: item.savingsCurve.map(\.monthlySavings.nanos))
       ], format: { Money(nanos: $0).groupedCents })
   }
