@@ -19,9 +19,9 @@ import Testing
     return store
   }
 
-  /// The `<section id="commitments">` of a page.
-  static func section(of html: String) throws -> String {
-    let start = try #require(html.range(of: "<section id=\"commitments\">"))
+  /// The `<section id="…">` of a page (the commitments section by default).
+  static func section(_ id: String = "commitments", of html: String) throws -> String {
+    let start = try #require(html.range(of: "<section id=\"\(id)\">"))
     let end = try #require(html.range(of: "</section>", range: start.upperBound..<html.endIndex))
     return String(html[start.lowerBound..<end.upperBound]) + "\n"
   }
@@ -32,7 +32,11 @@ import Testing
       .files()
     let contents = Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.contents) })
     let compared = [
-      ("commitments-section.html", try Self.section(of: try #require(contents["index.html"]))),
+      (
+        "commitments-section.html",
+        try Self.section(of: try #require(contents["index.html"]))
+          + Self.section("savings-curves", of: try #require(contents["index.html"]))
+      ),
       ("owned-commitments.csv", try #require(contents["owned-commitments.csv"])),
       ("recommendations.csv", try #require(contents["recommendations.csv"])),
     ]
@@ -156,6 +160,7 @@ import Testing
     let html = try #require(files.first { $0.path == "index.html" }?.contents)
     #expect(
       try Self.section(of: html).contains("Not available: no commitment results are stored"))
+    #expect(!html.contains("<section id=\"savings-curves\">"))
     #expect(
       !files.contains { $0.path.hasSuffix("commitments.csv") || $0.path == "recommendations.csv" })
   }

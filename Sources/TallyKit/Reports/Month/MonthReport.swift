@@ -184,8 +184,9 @@ public struct MonthReport {
         try allocationSection(),
         try policySection(),
         try commitmentsSection(),
+        savingsCurvesSection(),
         dataQualitySection(),
-      ])
+      ].compactMap { $0 })
   }
 
   /// Current, previous and difference of one cost basis; "–" where a month has no lines.
