@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Renders the sample bills' report and opens it in headless Chromium: fails when Chromium logs
-# any console message (a fetch the CSP blocked, a script error, a failed load) or when a
-# screenshot is missing or empty. The screenshots stay in test-artifacts/ for a human to look at.
+# Imports the sample bills, allocates and checks them with the demo configuration, renders the
+# reports, and opens the months index, the October finance summary and payments' team page in
+# headless Chromium: fails when Chromium logs any console message (a fetch the CSP blocked, a
+# script error, a failed load) or when a page or its screenshot is missing or empty. The
+# screenshots stay in test-artifacts/ for a human to look at.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,9 +27,15 @@ rm -rf "$artifacts/reports"
 mkdir -p "$artifacts"
 
 db="$work/tally.sqlite"
-"$tally" --db "$db" import sample-bills/aws-cur-2026-09.csv sample-bills/focus-azure-2026-10.csv >/dev/null
-"$tally" --db "$db" report --month 2026-09 --out "$artifacts/reports" >/dev/null
-"$tally" --db "$db" report --out "$artifacts/reports" >/dev/null
+run() { "$tally" --db "$db" --config demo/tally.yaml "$@" >/dev/null; }
+run import sample-bills/aws-cur-2026-09.csv \
+  sample-bills/aws-cur/tally-cur/20261001-20261101/tally-cur-Manifest.json \
+  sample-bills/focus-azure-2026-10.csv
+run allocate --all
+run check --month 2026-09
+run check --month 2026-10
+run report --month 2026-09 --out "$artifacts/reports"
+run report --month 2026-10 --out "$artifacts/reports"
 
 status=0
 shoot() { # name, page
@@ -46,9 +54,8 @@ shoot() { # name, page
 
 shoot month-index "$artifacts/reports/index.html"
 shoot month "$artifacts/reports/2026-10/index.html"
-# Team pages come with the allocation results; shoot one when the report has them.
-team="$(ls "$artifacts"/reports/2026-10/teams/*.html 2>/dev/null | head -n 1 || true)"
-[ -n "$team" ] && shoot team "$team"
+shoot team-payments "$artifacts/reports/2026-10/teams/payments.html"
+shoot team-unallocated "$artifacts/reports/2026-10/teams/unallocated.html"
 
 [ "$status" -eq 0 ] && echo "test-browser: ok, screenshots in test-artifacts/" >&2
 exit "$status"
