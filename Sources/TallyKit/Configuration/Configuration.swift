@@ -23,6 +23,9 @@ public struct Configuration: Sendable {
   /// A digest of the `policy` and `allocation` sections as written (comments and layout
   /// aside): stored allocation results record it, so a changed config shows them stale.
   public var allocationFingerprint = Configuration.digest("")
+  /// A digest of the `commitments` section as written: stored commitment results record it,
+  /// so a changed section shows them stale.
+  public var commitmentsFingerprint = Configuration.digest("")
 
   /// The defaults: no sources, no policy rules, allocation by `team`.
   public init() {}
@@ -80,6 +83,9 @@ public struct Configuration: Sendable {
       sections += "\(key):\n" + ((try? Yams.serialize(node: node)) ?? "")
     }
     allocationFingerprint = Configuration.digest(sections)
+    if let node = mapping["commitments"]?.node {
+      commitmentsFingerprint = Configuration.digest((try? Yams.serialize(node: node)) ?? "")
+    }
   }
 
   /// When the policy closes the list of teams (`values` of the `by` key), the teams the

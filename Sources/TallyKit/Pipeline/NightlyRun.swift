@@ -171,9 +171,11 @@ extension NightlyRun {
   public static func standardStages(_ configuration: Configuration) -> [MonthStage] {
     let policy = PolicyRun(configuration: configuration)
     let allocator = Allocator(configuration: configuration)
+    let commitments = CommitmentsRun(configuration: configuration)
     return [
       MonthStage(name: "policy") { store, month in try policy.refresh(through: month, on: store) },
       MonthStage(name: "allocation") { store, month in try allocator.run(on: store, month: month) },
+      MonthStage(name: "commitments") { store, month in try commitments.refresh(month, in: store) },
     ]
   }
 

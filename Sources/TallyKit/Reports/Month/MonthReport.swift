@@ -15,6 +15,8 @@ public struct MonthReport {
   let daily: [DailyCost]
   /// The stored allocation of the month, nil when the month was never allocated.
   let allocation: AllocationInputs?
+  /// The stored commitment results of the month, nil when the stage never ran for it.
+  let commitments: CommitmentReport?
   /// The stored allocation by team, account and service, when the month was allocated.
   let breakdown: AllocationBreakdown?
   /// The teams' pages, when the month was allocated.
@@ -30,6 +32,7 @@ public struct MonthReport {
     imports = try store.imports(contributingTo: month)
     daily = try store.dailyCosts(in: month)
     allocation = try AllocationInputs(store: store, month: month)
+    commitments = try store.commitmentResults(of: month)
     breakdown = try allocation.map {
       try AllocationBreakdown(store: store, month: month, unallocated: $0.run.unallocated)
     }
@@ -52,6 +55,11 @@ public struct MonthReport {
     if let breakdown { files.insert(("allocation.csv", breakdown.table.renderedAsCSV()), at: 0) }
     if let allocation, let breakdown, let teamPages {
       files += try teamPages.files(allocation: allocation, breakdown: breakdown)
+    }
+    if let commitments {
+      let output = RecommendOutput(commitments)
+      files.append(("owned-commitments.csv", output.ownedCommitmentsTable().renderedAsCSV()))
+      files.append(("recommendations.csv", output.recommendationsTable().renderedAsCSV()))
     }
     return files
   }
@@ -162,11 +170,7 @@ public struct MonthReport {
             "Not available in this report yet: it does not read the tag-policy results "
             + "(compliance by cost, non-compliant resources). `tally check --month \(month)` "
             + "shows them."),
-        .init(
-          id: "commitments", heading: "Commitments",
-          text:
-            "Not available in this report yet: it does not read the commitment results "
-            + "(owned commitments, recommendations). `tally recommend` shows them."),
+        try commitmentsSection(),
         dataQualitySection(),
       ])
   }
