@@ -23,6 +23,9 @@ public struct Configuration: Sendable {
   /// A digest of the `policy` and `allocation` sections as written (comments and layout
   /// aside): stored allocation results record it, so a changed config shows them stale.
   public var allocationFingerprint = Configuration.digest("")
+  /// The top-level keys the file wrote (`policy`, `allocation`, …): a stage whose section is
+  /// absent runs only when something asks for it explicitly.
+  public var sections: Set<String> = []
   /// A digest of the `commitments` section as written: stored commitment results record it,
   /// so a changed section shows them stale.
   public var commitmentsFingerprint = Configuration.digest("")
@@ -61,6 +64,7 @@ public struct Configuration: Sendable {
     guard let root else { return }
     let mapping = try ConfigValue(node: root, file: file, path: "").mapping(
       allowed: Configuration.keys)
+    sections = Set(mapping.order)
     if let version = mapping["version"], try version.int(in: 1...1) != 1 {
       throw version.error("unsupported version")
     }
