@@ -44,7 +44,7 @@ public final class CSVReader {
   /// How many arenas take turns when parsing ahead. More than three, so that the parsing thread
   /// can run several chunks ahead: on a loaded machine either thread may wait tens of
   /// milliseconds for a core, and the other keeps working meanwhile.
-  static let aheadArenaCount = 8
+  static let aheadArenaCount = 16
   /// The arenas that take turns when parsing ahead (the first is the reader's own); allocated
   /// on first use.
   private var aheadArenas: [UnsafeMutablePointer<CSVRecordArena>] = []
@@ -140,7 +140,7 @@ public final class CSVReader {
   ///   when the source cannot be read or decompressed.
   ///   - parsingAhead: Parse on a thread of its own, a chunk or two ahead of `body`, so that
   ///     parsing and `body` use two cores. Records and errors are the same as without it, in the
-  ///     same order. Memory stays bounded: eight arenas of about a chunk each take turns. The
+  ///     same order. Memory stays bounded: sixteen arenas of about a chunk each take turns. The
   ///     reading thread stops once `body` throws or the input ends, so this is a reader's last
   ///     call.
   public func forEachRecord(
@@ -182,7 +182,7 @@ public final class CSVReader {
   /// ``readRecords(_:)`` with the parsing on another thread.
   ///
   /// Batch *k* (what one ``advance(stoppingAtLineEnd:)`` parses, about a chunk) is parsed into
-  /// arena *k* mod 8, which first takes over the record that the previous arena's chunk cut. The
+  /// arena *k* mod 16, which first takes over the record that the previous arena's chunk cut. The
   /// parsing thread waits for a free arena (`free`), the caller for a parsed one (`parsed`); the
   /// caller only reads an arena it was handed, and the parsing thread only writes one the caller
   /// has given back, or reads the cut record of the previous one, which the caller never reads.
