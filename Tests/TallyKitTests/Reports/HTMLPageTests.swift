@@ -53,11 +53,11 @@ import Testing
 
   @Test func slugsStayInsideTheFolder() {
     #expect(Slug.make("../../etc") == "etc")
-    #expect(Slug.make("..") == "team")
+    #expect(Slug.make("..") == "team-\(Slug.digest(".."))")
     #expect(Slug.make("Data Eng/ML") == "data-eng-ml")
     #expect(Slug.make("<script>alert(1)</script>") == "script-alert-1-script")
     let slugs = ReportSlugs(["web app", "Web-App", "web_app"])
-    #expect(Set(slugs.byName.values) == ["web-app", "web-app-2", "web-app-3"])
+    #expect(Set(slugs.byName.values).count == 3 && slugs["Web-App"] == "web-app")
     for name in Self.hostile {
       let slug = Slug.make(name)
       #expect(!slug.contains("/") && !slug.contains(".") && !slug.isEmpty)

@@ -214,8 +214,9 @@ import Testing
     let effectiveUSD = rows.filter { $0["basis"] == "effective" && $0["currency"] == "USD" }
     #expect(effectiveUSD.reduce(0) { $0 + IndependentCSV.nanos($1["total"]) } == 198_000_000_001)
     #expect(
-      effectiveUSD.first { $0["team"] == "payments" }.map { IndependentCSV.nanos($0["direct"]) }
-        == 82_000_000_000)
+      effectiveUSD.filter { $0["team"] == "payments" }.reduce(0) {
+        $0 + IndependentCSV.nanos($1["direct"])
+      } == 82_000_000_000)
     let monthUSD = try store.monthTotals().first { $0.month == Self.month && $0.currency == "USD" }
     #expect(monthUSD?.totals.effective.nanos == 198_000_000_001)
     let html = try String(contentsOfFile: "\(root)/2026-10/index.html", encoding: .utf8)

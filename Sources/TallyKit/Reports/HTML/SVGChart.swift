@@ -104,6 +104,10 @@ enum SVGChart {
       svg +=
         "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(points.joined(separator: " "))\">"
       svg += "<title>\(HTMLText.escaped(item.name))</title></polyline>"
+      if points.count == 1 {  // a line of one point would not show
+        let xy = points[0].split(separator: ",")
+        svg += "<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"4\" fill=\"\(color)\"/>"
+      }
     }
     let labelEvery = max(1, categories.count / 8)
     for (index, category) in categories.enumerated() where index % labelEvery == 0 {

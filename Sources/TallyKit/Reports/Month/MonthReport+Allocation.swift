@@ -22,20 +22,6 @@ struct AllocationInputs {
 
   /// A team's display name: the bucket's name for unallocated cost.
   func name(_ total: TeamTotal) -> String { total.team ?? run.unallocated }
-
-  /// `allocation.csv`: team × currency × basis, sorted by basis, team and currency.
-  var table: ResultTable {
-    ResultTable(
-      columns: ["basis", "team", "currency", "direct", "shared", "total"], numeric: [3, 4, 5],
-      rows: CostBasis.allCases.sorted { $0.rawValue < $1.rawValue }.flatMap { basis in
-        (teams[basis] ?? []).map {
-          [
-            basis.rawValue, name($0), $0.currency, $0.direct.description,
-            $0.shared.description, $0.total.description,
-          ]
-        }
-      })
-  }
 }
 
 extension MonthReport {
@@ -66,8 +52,10 @@ extension MonthReport {
       var cells: [[HTMLPage.Cell]] = []
       for (index, row) in rows.enumerated() {
         let before = previous.first { $0.team == row.team && $0.currency == currency }?.total
+        let name = allocation.name(row)
         cells.append([
-          .text(allocation.name(row)), .amount(direct[index]), .amount(shared[index]),
+          teamPages.map { .link(name, href: "teams/\($0.slugs[name]).html") } ?? .text(name),
+          .amount(direct[index]), .amount(shared[index]),
           .amount(total[index]), before.map(HTMLPage.Cell.amount) ?? .text("–"),
           .amount(try row.total.subtracting(before ?? .zero)),
         ])

@@ -11,8 +11,14 @@ public struct MonthReport {
   public let month: BillingMonth
   let totals: [PeriodTotals]
   private let imports: [MonthImport]
+  /// Cost per day of the month's lines, for the daily trend.
+  let daily: [DailyCost]
   /// The stored allocation of the month, nil when the month was never allocated.
   let allocation: AllocationInputs?
+  /// The stored allocation by team, account and service, when the month was allocated.
+  let breakdown: AllocationBreakdown?
+  /// The teams' pages, when the month was allocated.
+  let teamPages: TeamPages?
   /// What the nightly run behind the report changed; nil when no run is recorded.
   let changes: RunDiff?
 
@@ -22,7 +28,12 @@ public struct MonthReport {
     self.month = month
     totals = try store.monthTotals()
     imports = try store.imports(contributingTo: month)
+    daily = try store.dailyCosts(in: month)
     allocation = try AllocationInputs(store: store, month: month)
+    breakdown = try allocation.map {
+      try AllocationBreakdown(store: store, month: month, unallocated: $0.run.unallocated)
+    }
+    teamPages = try allocation.map { try TeamPages(store: store, allocation: $0) }
     self.changes = try changes ?? RunDiff.latest(in: store)
   }
 
@@ -38,7 +49,10 @@ public struct MonthReport {
       ("index.html", try indexPage().rendered()),
       ("month-totals.csv", try totalsTable().renderedAsCSV()),
     ]
-    if let allocation { files.insert(("allocation.csv", allocation.table.renderedAsCSV()), at: 0) }
+    if let breakdown { files.insert(("allocation.csv", breakdown.table.renderedAsCSV()), at: 0) }
+    if let allocation, let breakdown, let teamPages {
+      files += try teamPages.files(allocation: allocation, breakdown: breakdown)
+    }
     return files
   }
 
@@ -51,8 +65,10 @@ public struct MonthReport {
     publisher.removeAbandonedStaging()
     let staging = try publisher.makeStagingFolder(for: month.description)
     for file in try files() {
-      try Data(file.contents.utf8).write(
-        to: URL(fileURLWithPath: (staging as NSString).appendingPathComponent(file.path)))
+      let path = (staging as NSString).appendingPathComponent(file.path)
+      try FileManager.default.createDirectory(
+        atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+      try Data(file.contents.utf8).write(to: URL(fileURLWithPath: path))
     }
     PausePoint.reach("report")
     try publisher.publish(staging, as: month.description)
@@ -125,7 +141,7 @@ public struct MonthReport {
           ("Billed per day", true), ("Per day \(previous)", true), ("Δ per day", true),
         ], rows: rows)
     ]
-    totalsSection.charts = [trendChart()]
+    totalsSection.charts = [trendChart(), dailyChart()]
     return HTMLPage(
       title: "Cloud cost \(month)",
       subtitle: "Finance summary from the bills imported into tally",
