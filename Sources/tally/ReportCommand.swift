@@ -7,8 +7,10 @@ struct ReportCommand: ParsableCommand {
     commandName: "report",
     abstract: "Writes a month's HTML and CSV report to <out>/<YYYY-MM>/ and the month index.",
     discussion: """
-      The month's folder is written in full, then swapped into place, so readers never see
-      half a report. The same store and configuration give byte-identical files.
+      The month's tag-policy results and allocation are brought up to date first (when the
+      configuration has a policy or allocation section), so the report never shows stale
+      results. The month's folder is written in full, then swapped into place, so readers never
+      see half a report. The same store and configuration give byte-identical files.
       """)
 
   @ParentCommand var tally: Tally
@@ -28,6 +30,12 @@ struct ReportCommand: ParsableCommand {
         throw ValidationError("the store holds no cost lines: import a bill first")
       }
       chosen = latest
+    }
+    if try store.monthsWithData().contains(chosen) {
+      for stage in NightlyRun.standardStages(configuration)
+      where configuration.sections.contains(stage.name) {
+        try stage.run(store, chosen)
+      }
     }
     let page = try MonthReport(store: store, month: chosen).publish(
       to: out ?? configuration.reports.out)

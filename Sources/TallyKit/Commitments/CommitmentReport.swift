@@ -1,5 +1,5 @@
 /// Everything `tally recommend` shows: what to buy, what is owned, and when it ends.
-public struct CommitmentReport: Sendable {
+public struct CommitmentReport: Sendable, Equatable {
   /// The look-back asked for, in days.
   public var lookbackDays: Int
   /// The term asked for.
@@ -19,7 +19,7 @@ public struct CommitmentReport: Sendable {
 }
 
 /// One commitment to buy.
-public struct Recommendation: Sendable {
+public struct Recommendation: Sendable, Equatable {
   /// What to buy: a savings plan, a flexible CUD or a reserved instance.
   public var kind: CommitmentKind
   /// `aws`, `azure`, `gcp`…
@@ -80,7 +80,7 @@ public enum DiscountSource: String, Sendable, Codable {
 }
 
 /// The reservation pool and how much of it to reserve.
-public struct ReservationTarget: Sendable {
+public struct ReservationTarget: Sendable, Equatable {
   /// The region (reservations are regional).
   public var region: String
   /// The instance family (`m5`), or the instance type of a pool without size flexibility.
@@ -104,7 +104,7 @@ public struct ReservationTarget: Sendable {
 }
 
 /// What a commitment is expected to do, per month of 730 hours, from the basis hours.
-public struct CommitmentEstimate: Sendable {
+public struct CommitmentEstimate: Sendable, Equatable {
   /// On-demand spend minus the commitment's cost minus the on-demand spend left over.
   public var monthlySavings: Money
   /// The eligible spend at on-demand prices.
@@ -126,7 +126,7 @@ public struct CommitmentEstimate: Sendable {
 }
 
 /// One point of the savings curve.
-public struct CurvePoint: Sendable {
+public struct CurvePoint: Sendable, Equatable {
   /// The level as a share of the recommended one.
   public var fraction: Double
   /// The hourly commitment at that level (spend-based).
@@ -142,7 +142,7 @@ public struct CurvePoint: Sendable {
 }
 
 /// The stale-data guard at work: the last three days support less than the whole window.
-public struct StaleDataGuard: Sendable {
+public struct StaleDataGuard: Sendable, Equatable {
   /// What the whole window supported (spend-based).
   public var windowHourlyCommitment: Money?
   /// What the last three days supported (spend-based).
@@ -176,7 +176,7 @@ public struct LearnedDiscount: Sendable, Hashable {
 }
 
 /// The commitments owned in one month and the next twelve months of expiries.
-public struct OwnedCommitments: Sendable {
+public struct OwnedCommitments: Sendable, Equatable {
   /// The month described: the latest with data.
   public var month: BillingMonth
   /// The commitments with lines in that month, soonest end first.
@@ -186,7 +186,7 @@ public struct OwnedCommitments: Sendable {
 }
 
 /// One owned commitment in a month.
-public struct OwnedCommitment: Sendable {
+public struct OwnedCommitment: Sendable, Equatable {
   /// The provider's id (ARN…).
   public var id: String
   /// `aws`, `azure`, `gcp`…
@@ -220,7 +220,7 @@ public struct OwnedCommitment: Sendable {
 }
 
 /// The commitments ending in one month.
-public struct ExpiryMonth: Sendable {
+public struct ExpiryMonth: Sendable, Equatable {
   /// The month their end dates fall in.
   public var month: BillingMonth
   /// The currency of the amounts.

@@ -24,13 +24,30 @@ public enum Recommender {
     -> CommitmentReport?
   {
     guard let latest = try store.latestBillingMonth() else { return nil }
-    let earliestNeeded = Timestamp(
-      secondsSinceEpoch: latest.start.secondsSinceEpoch
-        - Int64(configuration.lookbackDays) * 86_400)
-    let history = try store.lineHistory(months: earliestNeeded.month...latest) { line in
+    return try report(store: store, configuration: configuration, through: latest)
+  }
+
+  /// Analyses the months up to `month`: recommendations sized on the look-back window ending
+  /// with the last usage of `month` or before, and the commitments owned in `month`.
+  public static func report(
+    store: Store, configuration: CommitmentsConfiguration, through month: BillingMonth
+  ) throws -> CommitmentReport {
+    let months = Recommender.months(through: month, lookbackDays: configuration.lookbackDays)
+    let history = try store.lineHistory(months: months[0]...month) { line in
       LineRole(line, commitmentCategory: { _ in nil }).keepsHours
     }
     return try report(history: history, configuration: configuration)
+  }
+
+  /// The months a look-back of `lookbackDays` ending in `month` can reach, oldest first: from
+  /// the month holding the day `lookbackDays` before `month` starts, through `month`.
+  public static func months(through month: BillingMonth, lookbackDays: Int) -> [BillingMonth] {
+    let earliest = Timestamp(
+      secondsSinceEpoch: month.start.secondsSinceEpoch - Int64(lookbackDays) * 86_400
+    ).month
+    var months = [earliest]
+    while months[months.count - 1] < month { months.append(months[months.count - 1].next) }
+    return months
   }
 
   /// Analyses a history of lines.

@@ -23,6 +23,12 @@ public struct Configuration: Sendable {
   /// A digest of the `policy` and `allocation` sections as written (comments and layout
   /// aside): stored allocation results record it, so a changed config shows them stale.
   public var allocationFingerprint = Configuration.digest("")
+  /// The top-level keys the file wrote (`policy`, `allocation`, …): a stage whose section is
+  /// absent runs only when something asks for it explicitly.
+  public var sections: Set<String> = []
+  /// A digest of the `commitments` section as written: stored commitment results record it,
+  /// so a changed section shows them stale.
+  public var commitmentsFingerprint = Configuration.digest("")
 
   /// The defaults: no sources, no policy rules, allocation by `team`.
   public init() {}
@@ -58,6 +64,7 @@ public struct Configuration: Sendable {
     guard let root else { return }
     let mapping = try ConfigValue(node: root, file: file, path: "").mapping(
       allowed: Configuration.keys)
+    sections = Set(mapping.order)
     if let version = mapping["version"], try version.int(in: 1...1) != 1 {
       throw version.error("unsupported version")
     }
@@ -80,6 +87,9 @@ public struct Configuration: Sendable {
       sections += "\(key):\n" + ((try? Yams.serialize(node: node)) ?? "")
     }
     allocationFingerprint = Configuration.digest(sections)
+    if let node = mapping["commitments"]?.node {
+      commitmentsFingerprint = Configuration.digest((try? Yams.serialize(node: node)) ?? "")
+    }
   }
 
   /// When the policy closes the list of teams (`values` of the `by` key), the teams the

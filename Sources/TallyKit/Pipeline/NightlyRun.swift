@@ -167,13 +167,22 @@ public struct NightlyRun {
 }
 
 extension NightlyRun {
-  /// The month stages of a nightly run, in order, for a configuration.
+  /// The month stages of a nightly run, in order, for a configuration: the stages whose stored
+  /// results the reports read, each named after its section of `tally.yaml` and each doing
+  /// nothing for a month whose results are current — the policy (`PolicyRun.refresh`) and the
+  /// allocation (run when missing or stale). `tally report` runs those whose section the
+  /// configuration has before it renders, so a report never shows stale results.
   public static func standardStages(_ configuration: Configuration) -> [MonthStage] {
     let policy = PolicyRun(configuration: configuration)
     let allocator = Allocator(configuration: configuration)
+    let commitments = CommitmentsRun(configuration: configuration)
     return [
       MonthStage(name: "policy") { store, month in try policy.refresh(through: month, on: store) },
-      MonthStage(name: "allocation") { store, month in try allocator.run(on: store, month: month) },
+      MonthStage(name: "allocation") { store, month in
+        guard try allocator.freshness(of: month, in: store) != .current else { return }
+        try allocator.run(on: store, month: month)
+      },
+      MonthStage(name: "commitments") { store, month in try commitments.refresh(month, in: store) },
     ]
   }
 

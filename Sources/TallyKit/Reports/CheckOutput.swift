@@ -336,14 +336,10 @@ public struct OffendersOutput: Encodable, Sendable {
   }
 
   private func describe(_ problem: Problem) -> String {
-    switch problem.problem {
-    case "missing": return "\(problem.key) missing"
-    case "invalid":
-      let hint = problem.suggestion.map { " (did you mean \"\($0)\"?)" } ?? ""
-      return "\(problem.key)=\"\(problem.value)\" not allowed\(hint)"
-    case "conflict": return "\(problem.key) in conflict: \(problem.value)"
-    default: return "\(problem.key) spelt \(problem.value)"
-    }
+    ResourceProblem(
+      key: problem.key, problem: problem.problem, detail: problem.value,
+      suggestion: problem.suggestion
+    ).sentence
   }
 }
 

@@ -17,14 +17,16 @@ public struct RecommendOutput: Sendable {
   public func rendered(as format: OutputFormat) throws -> String {
     switch format {
     case .json: return try renderJSON(JSONReport(report))
-    case .csv: return csvTable().renderedAsCSV()
+    case .csv: return recommendationsTable().renderedAsCSV()
     case .table: return text()
     }
   }
 
   // MARK: CSV
 
-  private func csvTable() -> ResultTable {
+  /// One row per recommendation, the savings curve as columns: `tally recommend --format csv`
+  /// and a month report's `recommendations.csv`.
+  func recommendationsTable() -> ResultTable {
     let fractions = Recommender.curveFractions.map { "savings_at_\(percent($0))" }
     var table = ResultTable(
       columns: [
@@ -61,6 +63,26 @@ public struct RecommendOutput: Sendable {
     return table
   }
 
+  /// One row per commitment owned in the report's month, amounts in full: a month report's
+  /// `owned-commitments.csv`.
+  func ownedCommitmentsTable() -> ResultTable {
+    ResultTable(
+      columns: [
+        "month", "commitment", "provider", "currency", "type", "category", "term", "payment",
+        "offering", "end_date", "used_cost", "unused_cost", "covered_on_demand_cost",
+        "net_savings", "utilization", "coverage",
+      ], numeric: Set(10...15),
+      rows: (report.owned?.commitments ?? []).map { item in
+        [
+          report.owned?.month.description ?? "", item.id, item.provider, item.currency,
+          item.type, item.category, item.term, item.payment, item.offering,
+          item.end?.description ?? "", item.usedCost.description, item.unusedCost.description,
+          item.coveredOnDemandCost.description, item.netSavings.description,
+          number(item.utilization), number(item.coverage),
+        ]
+      })
+  }
+
   // MARK: Text
 
   private func text() -> String {
@@ -77,7 +99,7 @@ public struct RecommendOutput: Sendable {
         ], numeric: [4, 6, 7, 8, 9, 10])
       for item in report.recommendations {
         table.rows.append([
-          item.kind.rawValue, item.provider, buy(item), scope(item),
+          item.kind.rawValue, item.provider, item.purchaseText, item.scopeText,
           percent(item.discount) + "%", item.discountSource.rawValue,
           "\(item.estimate.monthlySavings.formatted(fractionDigits: 2)) \(item.currency)",
           percent(item.estimate.utilization) + "%", percent(item.estimate.coverage) + "%",
@@ -89,11 +111,12 @@ public struct RecommendOutput: Sendable {
       out += "\nSavings per month at 50% … 150% of each recommended level:\n"
       for item in report.recommendations {
         let points = item.savingsCurve.map { $0.monthlySavings.formatted(fractionDigits: 0) }
-        out += "  \(buy(item)) \(scope(item)): \(points.joined(separator: " "))\n"
+        out += "  \(item.purchaseText) \(item.scopeText): \(points.joined(separator: " "))\n"
       }
       for item in report.recommendations {
         if let guardNote = item.staleDataGuard {
-          out += "\nStale-data guard on \(buy(item)) \(scope(item)): \(guardNote.reason).\n"
+          out +=
+            "\nStale-data guard on \(item.purchaseText) \(item.scopeText): \(guardNote.reason).\n"
         }
       }
     }
@@ -137,19 +160,24 @@ public struct RecommendOutput: Sendable {
     }
     return out
   }
+}
 
-  private func buy(_ item: Recommendation) -> String {
-    if let commitment = item.hourlyCommitment {
-      return "\(commitment.formatted(fractionDigits: 3)) \(item.currency)/h"
+extension Recommendation {
+  /// What to buy, in words: `1.234 USD/h`, or `16 NU = 4 × m5.xlarge`.
+  var purchaseText: String {
+    if let hourlyCommitment {
+      return "\(hourlyCommitment.formatted(fractionDigits: 3)) \(currency)/h"
     }
-    guard let target = item.reservation else { return "" }
-    return "\(number(target.normalizedUnits)) NU = \(number(target.instances)) × "
-      + target.instanceType
+    guard let reservation else { return "" }
+    return "\(number(reservation.normalizedUnits)) NU = \(number(reservation.instances)) × "
+      + reservation.instanceType
   }
 
-  private func scope(_ item: Recommendation) -> String {
-    guard let target = item.reservation else { return "eligible \(item.provider) usage" }
-    return [target.region, target.family, target.platform, target.tenancy].joined(separator: " ")
+  /// What it covers, in words: the reservation pool, or the provider's eligible usage.
+  var scopeText: String {
+    guard let reservation else { return "eligible \(provider) usage" }
+    return [reservation.region, reservation.family, reservation.platform, reservation.tenancy]
+      .joined(separator: " ")
   }
 }
 

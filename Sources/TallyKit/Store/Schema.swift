@@ -7,7 +7,7 @@
 enum Schema {
   /// Each entry migrates from version `index` to `index + 1`.
   static let migrations: [String] = [
-    version1, version2, version3, version4, version5, version6, version7, version8,
+    version1, version2, version3, version4, version5, version6, version7, version8, version9,
   ]
 
   /// The version whose migration adds `resources.resource_key`; the keys of resources stored
@@ -510,5 +510,115 @@ enum Schema {
   static let version8 = """
     ALTER TABLE line_groups ADD COLUMN list_cost INTEGER NOT NULL DEFAULT 0;
     DELETE FROM line_groups;
+    """
+
+  /// The commitments stage's results per month (`tally nightly`, and `tally report` when they
+  /// are missing or stale): the recommendations sized on the look-back window ending with the
+  /// month, each with its savings curve, and the commitments owned in the month with their
+  /// utilisation and unused cost, and the expiry calendar. Amounts are nanos of the row's
+  /// currency; ratios and unit counts are REAL (they are not money). Each month is replaced as
+  /// a whole, in one transaction.
+  static let version9 = """
+    -- One row per month with stored results: what they were computed from.
+    CREATE TABLE commitment_runs (
+      billing_period TEXT PRIMARY KEY,
+      config_fingerprint TEXT NOT NULL,   -- digest of the commitments settings
+      data_fingerprint TEXT NOT NULL,     -- the current imports of the look-back's months
+      lookback_days INTEGER NOT NULL,
+      term TEXT NOT NULL,                 -- 1yr | 3yr
+      payment TEXT NOT NULL,              -- no-upfront | partial-upfront | all-upfront
+      expiring_within_days INTEGER NOT NULL,
+      notes TEXT NOT NULL                 -- why something was not recommended: U+001E between notes
+    ) STRICT;
+
+    CREATE TABLE commitment_recommendations (
+      billing_period TEXT NOT NULL,
+      position INTEGER NOT NULL,          -- the recommender's order: reservations first
+      kind TEXT NOT NULL,                 -- savings-plan | flexible-cud | reserved-instance
+      provider TEXT NOT NULL,
+      currency TEXT NOT NULL,
+      term TEXT NOT NULL,
+      payment TEXT NOT NULL,
+      discount REAL NOT NULL,
+      discount_source TEXT NOT NULL,
+      discount_note TEXT NOT NULL,
+      hourly_commitment INTEGER,          -- nanos per hour; NULL for reservations
+      region TEXT,                        -- reservations only, to smallest_instances
+      family TEXT,
+      platform TEXT,
+      tenancy TEXT,
+      size_flexible INTEGER,
+      normalized_units REAL,
+      instance_type TEXT,
+      instances REAL,
+      smallest_instance_type TEXT,
+      smallest_instances REAL,
+      monthly_savings INTEGER NOT NULL,
+      monthly_on_demand_cost INTEGER NOT NULL,
+      monthly_commitment_cost INTEGER NOT NULL,
+      savings_rate REAL NOT NULL,
+      utilization REAL NOT NULL,
+      coverage REAL NOT NULL,
+      break_even_months REAL,             -- NULL: never
+      upfront_cost INTEGER NOT NULL,
+      recurring_monthly_cost INTEGER NOT NULL,
+      window_start INTEGER NOT NULL,      -- seconds since the epoch
+      window_end INTEGER NOT NULL,
+      basis_start INTEGER NOT NULL,
+      basis_end INTEGER NOT NULL,
+      guard_window_commitment INTEGER,    -- stale-data guard, when it lowered the level
+      guard_recent_commitment INTEGER,
+      guard_window_units REAL,
+      guard_recent_units REAL,
+      guard_reason TEXT,
+      PRIMARY KEY (billing_period, position)
+    ) STRICT, WITHOUT ROWID;
+
+    -- Net savings at 50 % … 150 % of each recommended level.
+    CREATE TABLE commitment_curve_points (
+      billing_period TEXT NOT NULL,
+      recommendation INTEGER NOT NULL,    -- commitment_recommendations.position
+      position INTEGER NOT NULL,
+      fraction REAL NOT NULL,
+      hourly_commitment INTEGER,
+      normalized_units REAL,
+      monthly_savings INTEGER NOT NULL,
+      utilization REAL NOT NULL,
+      coverage REAL NOT NULL,
+      PRIMARY KEY (billing_period, recommendation, position)
+    ) STRICT, WITHOUT ROWID;
+
+    -- The commitments with lines in the month.
+    CREATE TABLE owned_commitments (
+      billing_period TEXT NOT NULL,
+      position INTEGER NOT NULL,          -- soonest end first
+      commitment_id TEXT NOT NULL,        -- the provider's id (ARN…)
+      provider TEXT NOT NULL,
+      currency TEXT NOT NULL,
+      type TEXT NOT NULL,
+      category TEXT NOT NULL,
+      term TEXT NOT NULL,
+      payment TEXT NOT NULL,
+      offering TEXT NOT NULL,
+      end_at INTEGER,                     -- seconds since the epoch; NULL when the bill does not say
+      used_cost INTEGER NOT NULL,
+      unused_cost INTEGER NOT NULL,
+      covered_on_demand_cost INTEGER NOT NULL,
+      net_savings INTEGER NOT NULL,
+      utilization REAL NOT NULL,
+      coverage REAL NOT NULL,
+      PRIMARY KEY (billing_period, position)
+    ) STRICT, WITHOUT ROWID;
+
+    -- The months of the twelve from the owned month in which commitments end.
+    CREATE TABLE commitment_expiries (
+      billing_period TEXT NOT NULL,
+      ending_in TEXT NOT NULL,            -- YYYY-MM
+      currency TEXT NOT NULL,
+      commitments TEXT NOT NULL,          -- ids, U+001F between them
+      monthly_cost INTEGER NOT NULL,
+      covered_on_demand_cost INTEGER NOT NULL,
+      PRIMARY KEY (billing_period, ending_in, currency)
+    ) STRICT, WITHOUT ROWID;
     """
 }

@@ -26,21 +26,32 @@ import Testing
   @Test func matchesTheSnapshots() throws {
     let directory = try TemporaryDirectory()
     let files = try MonthReport(store: try Self.store(in: directory), month: Self.month).files()
+    try Self.compare(files, with: Self.snapshots, scratch: directory)
+  }
+
+  /// Compares report files with the snapshots in `folder`, or records them when
+  /// `RECORD_SNAPSHOTS=1` (a recording run fails on purpose).
+  static func compare(
+    _ files: [(path: String, contents: String)], with folder: URL, scratch: TemporaryDirectory
+  ) throws {
     if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
-      try FileManager.default.createDirectory(
-        at: Self.snapshots, withIntermediateDirectories: true)
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
       for file in files {
-        try Data(file.contents.utf8).write(to: Self.snapshots.appendingPathComponent(file.path))
+        let url = folder.appendingPathComponent(file.path)
+        try FileManager.default.createDirectory(
+          at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(file.contents.utf8).write(to: url)
       }
-      Issue.record(
-        "snapshots recorded in \(Self.snapshots.path); run again without RECORD_SNAPSHOTS")
+      Issue.record("snapshots recorded in \(folder.path); run again without RECORD_SNAPSHOTS")
       return
     }
     for file in files {
-      let snapshot = Self.snapshots.appendingPathComponent(file.path)
+      let snapshot = folder.appendingPathComponent(file.path)
       let expected = try? String(contentsOf: snapshot, encoding: .utf8)
       guard expected != file.contents else { continue }
-      let actual = directory.file(file.path)
+      let actual = scratch.file("actual/" + file.path)
+      try FileManager.default.createDirectory(
+        atPath: (actual as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
       try Data(file.contents.utf8).write(to: URL(fileURLWithPath: actual))
       Issue.record("\(file.path) differs from its snapshot:\n\(Self.diff(snapshot.path, actual))")
     }

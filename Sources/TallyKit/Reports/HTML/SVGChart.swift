@@ -75,9 +75,10 @@ enum SVGChart {
   }
 
   /// Lines over categories (e.g. days or months), one per series, on a shared value axis from 0
-  /// (or the lowest value, if negative) to the highest.
+  /// (or the lowest value, if negative) to the highest, or to `ceiling` when given (e.g. 100 %).
   static func lines(
-    title: String, categories: [String], series: [Series], format: (Int64) -> String
+    title: String, categories: [String], series: [Series], ceiling: Int64? = nil,
+    format: (Int64) -> String
   ) -> String {
     let width = 720
     let height = 260
@@ -86,7 +87,7 @@ enum SVGChart {
     let top = 30
     let plotHeight = height - bottom - top
     let values = series.flatMap { $0.values.compactMap { $0 } }
-    let maximum = max(values.max() ?? 0, 1)
+    let maximum = ceiling ?? max(values.max() ?? 0, 1)
     let minimum = min(values.min() ?? 0, 0)
     let span = max(maximum - minimum, 1)
     func y(_ value: Int64) -> Int {
@@ -104,9 +105,12 @@ enum SVGChart {
       svg +=
         "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(points.joined(separator: " "))\">"
       svg += "<title>\(HTMLText.escaped(item.name))</title></polyline>"
-      if points.count == 1 {  // a line of one point would not show
-        let xy = points[0].split(separator: ",")
-        svg += "<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"4\" fill=\"\(color)\"/>"
+      // A marker on every point, so a month on its own (no line to draw) is still seen.
+      for (index, value) in item.values.enumerated() where index < categories.count {
+        guard let value else { continue }
+        svg += "<circle cx=\"\(left + index * step)\" cy=\"\(y(value))\" r=\"3\" fill=\"\(color)\">"
+        svg += "<title>\(HTMLText.escaped(item.name)) \(HTMLText.escaped(categories[index])): "
+        svg += "\(HTMLText.escaped(format(value)))</title></circle>"
       }
     }
     let labelEvery = max(1, categories.count / 8)

@@ -15,8 +15,7 @@ struct AllocationInputs {
     var teams: [CostBasis: [TeamTotal]] = [:]
     for basis in CostBasis.allCases { teams[basis] = try store.teamTotals(in: month, basis: basis) }
     self.teams = teams
-    var months = [month]
-    while months.count < 6 { months.insert(months[0].previous, at: 0) }
+    let months = MonthReport.sixMonths(endingWith: month)
     history = try months.map { ($0, try store.teamTotals(in: $0, basis: run.defaultBasis)) }
   }
 

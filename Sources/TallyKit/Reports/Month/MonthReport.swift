@@ -15,6 +15,10 @@ public struct MonthReport {
   let daily: [DailyCost]
   /// The stored allocation of the month, nil when the month was never allocated.
   let allocation: AllocationInputs?
+  /// The month's stored tag-policy results, nil when the month has no current evaluation.
+  let policy: PolicyInputs?
+  /// The stored commitment results of the month, nil when the stage never ran for it.
+  let commitments: CommitmentReport?
   /// The stored allocation by team, account and service, when the month was allocated.
   let breakdown: AllocationBreakdown?
   /// The teams' pages, when the month was allocated.
@@ -30,6 +34,8 @@ public struct MonthReport {
     imports = try store.imports(contributingTo: month)
     daily = try store.dailyCosts(in: month)
     allocation = try AllocationInputs(store: store, month: month)
+    policy = try PolicyInputs(store: store, month: month)
+    commitments = try store.commitmentResults(of: month)
     breakdown = try allocation.map {
       try AllocationBreakdown(store: store, month: month, unallocated: $0.run.unallocated)
     }
@@ -49,11 +55,25 @@ public struct MonthReport {
       ("index.html", try indexPage().rendered()),
       ("month-totals.csv", try totalsTable().renderedAsCSV()),
     ]
+    if let policy {
+      files.append(("policy-violations.csv", policy.violationsTable.renderedAsCSV()))
+    }
     if let breakdown { files.insert(("allocation.csv", breakdown.table.renderedAsCSV()), at: 0) }
     if let allocation, let breakdown, let teamPages {
       files += try teamPages.files(allocation: allocation, breakdown: breakdown)
     }
+    if let commitments {
+      let output = RecommendOutput(commitments)
+      files.append(("owned-commitments.csv", output.ownedCommitmentsTable().renderedAsCSV()))
+      files.append(("recommendations.csv", output.recommendationsTable().renderedAsCSV()))
+    }
     return files
+  }
+
+  /// The CSV files of the month's folder, as the page's header links them.
+  private var csvNames: [String] {
+    ["month-totals.csv", "imports.csv"] + (allocation == nil ? [] : ["allocation.csv"])
+      + (policy == nil ? [] : ["policy-violations.csv"])
   }
 
   /// Writes the month's folder under `root` in full, swaps it into place as `root/YYYY-MM`,
@@ -95,6 +115,13 @@ public struct MonthReport {
         currency: currency, current: current.first { $0.currency == currency },
         previous: previous.first { $0.currency == currency })
     }
+  }
+
+  /// The six months of the trend charts, oldest first, ending with `month`.
+  static func sixMonths(endingWith month: BillingMonth) -> [BillingMonth] {
+    var months = [month]
+    while months.count < 6 { months.insert(months[0].previous, at: 0) }
+    return months
   }
 
   /// Days in a month (calendar).
@@ -149,24 +176,14 @@ public struct MonthReport {
         ("All months", "../index.html"), ("Totals", "#totals"), ("What changed", "#changes"),
         ("Teams", "#allocation"),
         ("Tag compliance", "#policy"), ("Commitments", "#commitments"),
-        ("Data quality", "#data-quality"), ("month-totals.csv", "month-totals.csv"),
-        ("imports.csv", "imports.csv"),
-      ],
+        ("Data quality", "#data-quality"),
+      ] + csvNames.map { ($0, $0) },
       sections: [
         totalsSection,
         changesSection(),
         try allocationSection(),
-        .init(
-          id: "policy", heading: "Tag compliance",
-          text:
-            "Not available in this report yet: it does not read the tag-policy results "
-            + "(compliance by cost, non-compliant resources). `tally check --month \(month)` "
-            + "shows them."),
-        .init(
-          id: "commitments", heading: "Commitments",
-          text:
-            "Not available in this report yet: it does not read the commitment results "
-            + "(owned commitments, recommendations). `tally recommend` shows them."),
+        try policySection(),
+        try commitmentsSection(),
         dataQualitySection(),
       ])
   }
@@ -193,8 +210,7 @@ public struct MonthReport {
 
   /// Billed cost per currency over the six months ending with this one.
   private func trendChart() -> String {
-    var months = [month]
-    while months.count < 6 { months.insert(months[0].previous, at: 0) }
+    let months = MonthReport.sixMonths(endingWith: month)
     let currencies = Set(totals.filter { months.contains($0.month) }.map(\.currency)).sorted()
     let series = currencies.map { currency in
       SVGChart.Series(
@@ -213,21 +229,33 @@ public struct MonthReport {
       id: "data-quality", heading: "Data quality",
       text:
         "The current deliveries holding lines of \(month) (superseded deliveries are not "
-        + "counted), and the currencies billed.")
+        + "counted), the currencies billed, and the policy's tag keys that the bill writes in "
+        + "more than one spelling (folded into one key by the policy's aliases and case rules)."
+        + (policy == nil
+          ? " Tag-key collisions are not available: no current tag-policy results are stored "
+            + "for \(month)." : ""))
     let lines = imports.reduce(0) { $0 + $1.lineCount }
-    section.tables = [
+    section.tables =
+      [
+        .init(
+          caption: "Files imported for \(month)",
+          columns: [("File", false), ("Format", false), ("Lines", true), ("Currencies", false)],
+          rows: imports.map {
+            [
+              .text(Self.fileName($0.path)), .text($0.format), .number($0.lineCount),
+              .text($0.currencies.joined(separator: " ")),
+            ]
+          },
+          footer: imports.isEmpty
+            ? [] : [[.text("Total"), .text(""), .number(lines), .text("")]],
+          emptyText: "No file holds lines of \(month).")
+      ] + keyCollisionTables()
+    section.figures = [
+      .init(label: "Files", value: String(imports.count), note: "current deliveries"),
+      .init(label: "Lines", value: String(lines), note: "cost lines of \(month)"),
       .init(
-        caption: "Files imported for \(month)",
-        columns: [("File", false), ("Format", false), ("Lines", true), ("Currencies", false)],
-        rows: imports.map {
-          [
-            .text(Self.fileName($0.path)), .text($0.format), .number($0.lineCount),
-            .text($0.currencies.joined(separator: " ")),
-          ]
-        },
-        footer: imports.isEmpty
-          ? [] : [[.text("Total"), .text(""), .number(lines), .text("")]],
-        emptyText: "No file holds lines of \(month).")
+        label: "Currencies", value: String(Set(imports.flatMap(\.currencies)).count),
+        note: Set(imports.flatMap(\.currencies)).sorted().joined(separator: " ")),
     ]
     return section
   }

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+
+@testable import TallyKit
+
+/// The finance sections of the month report (tag compliance, unallocated spend, data quality)
+/// on the allocation fixture (`allocation/two-months.csv` with `allocation/tally.yaml`, worked
+/// out by hand in `AllocationFixtureTests`), evaluated and allocated, against committed
+/// snapshots (re-record with `RECORD_SNAPSHOTS=1 swift test --filter MonthReportSectionsTests`)
+/// and against the fixture by hand and the stored results by direct SQL sums.
+@Suite struct MonthReportSectionsTests {
+  static let month = BillingMonth(year: 2026, month: 10)
+  static let snapshots = TestPaths.repository.appendingPathComponent(
+    "Tests/TallyKitTests/Snapshots/month-report-sections")
+
+  /// The fixture's configuration with its team key required, so that untagged cost is
+  /// non-compliant too.
+  static func configuration() throws -> Configuration {
+    let path = TestPaths.fixture("allocation/tally.yaml")
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    #expect(text.contains("      aliases: [Team]\n"))
+    return try Configuration(
+      yaml: text.replacingOccurrences(
+        of: "      aliases: [Team]\n", with: "      aliases: [Team]\n      required: true\n"),
+      file: path)
+  }
+
+  /// The fixture imported, its policy evaluated and its months allocated, in `directory`.
+  static func store(in directory: TemporaryDirectory) throws -> Store {
+    let store = try Store(path: directory.file("t.sqlite"))
+    _ = try Importer(store: store).importDelivery(
+      at: TestPaths.fixture("allocation/two-months.csv"))
+    let configuration = try configuration()
+    try PolicyRun(configuration: configuration).refresh(through: month, on: store)
+    _ = try Allocator(configuration: configuration).allocate(nil, all: false, in: store)
+    return store
+  }
+
+  @Test func matchesTheSnapshots() throws {
+    let directory = try TemporaryDirectory()
+    // The team pages have their own snapshots (TeamPagesTests).
+    let files = try MonthReport(store: try Self.store(in: directory), month: Self.month).files()
+      .filter { !$0.path.hasPrefix("teams/") }
+    try MonthReportTests.compare(files, with: Self.snapshots, scratch: directory)
+  }
+
+  /// The policy requires `team` (alias `Team`; required in this test) and exempts nothing, so every October USD line
+  /// without a valid team value is non-compliant. By hand from the fixture: logs-bucket-1 10,
+  /// i-pay2 7 ("Paymnts"), support 30, tax 10, the untagged credit -5, cw-1 4, fn-1 6, i-x 2,
+  /// Route 53 1.000000001 (no resource id), i-orphan 3 and the savings plan fee 0: 68.000000001
+  /// of 198.000000001 effective, so 65.7 % compliant (130 of 198.000000001).
+  @Test func complianceMatchesTheFixtureByHand() throws {
+    let directory = try TemporaryDirectory()
+    let store = try Self.store(in: directory)
+    let root = directory.file("out")
+    try MonthReport(store: store, month: Self.month).publish(to: root)
+
+    let rows = try IndependentCSV.rows("\(root)/2026-10/policy-violations.csv")
+    let usd = rows.filter { $0["currency"] == "USD" }
+    // One row per problem: count each resource (or account and service) once.
+    var perResource: [String: Int64] = [:]
+    for row in usd {
+      let identity = [row["resource"], row["account"], row["service"]].map { $0 ?? "" }
+        .joined(separator: "|")
+      perResource[identity] = IndependentCSV.nanos(row["resource_noncompliant_effective_cost"])
+    }
+    #expect(perResource.values.reduce(0, +) == 68_000_000_001)
+    #expect(usd.contains { $0["resource"] == "i-pay2" && $0["value"] == "Paymnts" })
+    #expect(usd.contains { $0["resource"] == "" && $0["service"] == "Amazon Route 53" })
+
+    // The same figure by a direct SQL sum over the stored results.
+    let stored = try store.connection.scalarInt64(
+      """
+      SELECT sum(noncompliant_effective) FROM policy_resources
+      WHERE billing_period = '2026-10' AND billing_currency = 'USD'
+      """)
+    #expect(stored == 68_000_000_001)
+
+    let html = try String(contentsOfFile: "\(root)/2026-10/index.html", encoding: .utf8)
+    #expect(html.contains("Compliance by cost (USD)"))
+    #expect(html.contains("65.7%"))
+    #expect(html.contains("<polyline"))  // the six-month trend
+    #expect(html.contains("href=\"policy-violations.csv\""))
+  }
+
+  /// Without stored policy results the section says so in words and no CSV is written.
+  @Test func aMonthNeverEvaluatedSaysSo() throws {
+    let directory = try TemporaryDirectory()
+    let store = try Store(path: directory.file("t.sqlite"))
+    _ = try Importer(store: store).importDelivery(
+      at: TestPaths.fixture("allocation/two-months.csv"))
+    let files = try MonthReport(store: store, month: Self.month).files()
+    #expect(!files.contains { $0.path == "policy-violations.csv" })
+    let html = try #require(files.first { $0.path == "index.html" }?.contents)
+    #expect(html.contains("no current tag-policy results are stored for 2026-10"))
+    #expect(!html.contains("Compliance by cost"))
+  }
+}
