@@ -78,7 +78,8 @@ final class BackgroundTally {
 
   var pid: Int32 { process.processIdentifier }
 
-  /// Reads stderr until tally says it paused (true), or until it ends without pausing (false).
+  /// Reads stderr until tally says it paused and has stopped (true), or until it ends without
+  /// pausing (false).
   func waitForPause() -> Bool {
     let marker = "tally: paused at "
     let paused = stderrSoFar.components(separatedBy: marker).count - 1
@@ -87,7 +88,17 @@ final class BackgroundTally {
       if data.isEmpty { return false }
       stderrSoFar += String(decoding: data, as: UTF8.self)
     }
-    return true
+    // It writes the line, then stops itself: a SIGCONT sent in between would be lost.
+    while process.isRunning && !isStopped { usleep(5_000) }
+    return process.isRunning
+  }
+
+  /// Whether the process is stopped (state T in /proc/PID/stat).
+  private var isStopped: Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+      let end = stat.lastIndex(of: ")")
+    else { return false }
+    return stat[stat.index(after: end)...].trimmingCharacters(in: .whitespaces).hasPrefix("T")
   }
 
   /// `kill -9`, and waits for it to be gone.
