@@ -7,6 +7,9 @@ public struct Allocation: Sendable {
   public var resources: [ResourceCharge] = []
   /// What each shared pool was made of, by account and service.
   public var poolParts: [PoolPart] = []
+  /// The unallocated bucket by resource: per currency and basis it adds up to the entries of
+  /// team nil.
+  public var unallocated: [UnallocatedCharge] = []
   /// Σ of the month's line costs per currency: what the entries add up to.
   public var lineTotals: [String: CostTotals] = [:]
 
@@ -166,6 +169,39 @@ public struct PoolPart: Sendable, Hashable {
     self.pool = pool
     self.account = account
     self.service = service
+    self.amount = amount
+  }
+}
+
+/// Part of the unallocated bucket: one resource's cost, the cost of the lines without a
+/// resource id of one account and service, or a shared pool that had no team to split over.
+public struct UnallocatedCharge: Sendable, Hashable {
+  /// The billing currency.
+  public var currency: String
+  /// The cost basis.
+  public var basis: CostBasis
+  /// The resource's row id; nil for lines without one and for a pool.
+  public var resource: Int64?
+  /// The usage account's row id; nil for a pool.
+  public var account: Int64?
+  /// The service's row id; nil for lines without a service and for a pool.
+  public var service: Int64?
+  /// As ``AllocationEntry/source``: empty, `credits`, or the pool's name.
+  public var source: String
+  /// The amount.
+  public var amount: Money
+
+  /// Creates a charge.
+  public init(
+    currency: String, basis: CostBasis, resource: Int64?, account: Int64?, service: Int64?,
+    source: String, amount: Money
+  ) {
+    self.currency = currency
+    self.basis = basis
+    self.resource = resource
+    self.account = account
+    self.service = service
+    self.source = source
     self.amount = amount
   }
 }

@@ -141,6 +141,14 @@ private struct Ledger {
     var source: String
   }
 
+  struct UnallocatedKey: Hashable {
+    var currency: String
+    var resource: Int64?
+    var account: Int64
+    var service: Int64?
+    var source: String
+  }
+
   struct PoolKey: Hashable {
     var pool: Int
     var currency: String
@@ -156,6 +164,7 @@ private struct Ledger {
   var lineTotals: [String: CostTotals] = [:]
   var entries: [EntryKey: CostTotals] = [:]
   var resources: [ResourceKey: CostTotals] = [:]
+  var unallocated: [UnallocatedKey: CostTotals] = [:]
   var pools: [PoolKey: CostTotals] = [:]
   var poolParts: [PoolPartKey: CostTotals] = [:]
 
@@ -167,6 +176,12 @@ private struct Ledger {
       currency: group.currency, team: team, step: step, source: source, account: group.account,
       service: group.service, tagStatus: status)
     try entries[key, default: CostTotals()].add(group.costs)
+    if team == nil {
+      let key = UnallocatedKey(
+        currency: group.currency, resource: group.resource, account: group.account,
+        service: group.service, source: source)
+      try unallocated[key, default: CostTotals()].add(group.costs)
+    }
     if let team, let status, let resource = group.resource {
       let key = ResourceKey(
         currency: group.currency, team: team, resource: resource, tagStatus: status, step: step,
@@ -208,8 +223,15 @@ private struct Ledger {
     let poolOrder = pools.sorted { ($0.key.pool, $0.key.currency) < ($1.key.pool, $1.key.currency) }
     for (key, costs) in poolOrder {
       for basis in CostBasis.allCases where costs[basis] != .zero {
-        allocation.entries += try splitter.split(
+        let shares = try splitter.split(
           configured[key.pool], total: costs[basis], currency: key.currency, basis: basis)
+        allocation.entries += shares
+        for left in shares where left.team == nil {
+          allocation.unallocated.append(
+            UnallocatedCharge(
+              currency: left.currency, basis: basis, resource: nil, account: nil, service: nil,
+              source: left.source, amount: left.amount))
+        }
       }
     }
     for (key, costs) in resources {
@@ -218,6 +240,14 @@ private struct Ledger {
           ResourceCharge(
             currency: key.currency, basis: basis, team: key.team, resource: key.resource,
             tagStatus: key.tagStatus, step: key.step, source: key.source, amount: costs[basis]))
+      }
+    }
+    for (key, costs) in unallocated {
+      for basis in CostBasis.allCases where costs[basis] != .zero {
+        allocation.unallocated.append(
+          UnallocatedCharge(
+            currency: key.currency, basis: basis, resource: key.resource, account: key.account,
+            service: key.service, source: key.source, amount: costs[basis]))
       }
     }
     for (key, costs) in poolParts {

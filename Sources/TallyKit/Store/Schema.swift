@@ -8,6 +8,7 @@ enum Schema {
   /// Each entry migrates from version `index` to `index + 1`.
   static let migrations: [String] = [
     version1, version2, version3, version4, version5, version6, version7, version8, version9,
+    version10,
   ]
 
   /// The version whose migration adds `resources.resource_key`; the keys of resources stored
@@ -620,5 +621,25 @@ enum Schema {
       covered_on_demand_cost INTEGER NOT NULL,
       PRIMARY KEY (billing_period, ending_in, currency)
     ) STRICT, WITHOUT ROWID;
+    """
+
+  /// The unallocated bucket by resource: what `allocations` holds as team NULL, broken down to
+  /// the resource (lines without a resource id per account and service; a pool with no team to
+  /// split over as the pool), written by the allocation stage with the rest of its results so
+  /// reports can name the resources nobody owns. Allocations stored before this table existed
+  /// are marked stale (their data fingerprint cleared), so the next run allocates them again.
+  static let version10 = """
+    CREATE TABLE allocation_unallocated (
+      billing_period TEXT NOT NULL,
+      currency TEXT NOT NULL,
+      basis TEXT NOT NULL,
+      resource INTEGER REFERENCES resources(id),  -- NULL: lines without one, or a pool
+      account INTEGER REFERENCES accounts(id),    -- NULL: a pool left unallocated
+      service INTEGER REFERENCES services(id),
+      source TEXT NOT NULL,               -- as allocations.source: '', 'credits' or the pool
+      amount INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX allocation_unallocated_by_period ON allocation_unallocated(billing_period);
+    UPDATE allocation_runs SET data_fingerprint = '';
     """
 }

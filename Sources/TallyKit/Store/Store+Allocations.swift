@@ -160,7 +160,7 @@ extension Store {
     let month = run.month.description
     for table in [
       "allocations", "allocation_resources", "allocation_pool_parts", "allocation_methods",
-      "allocation_runs",
+      "allocation_unallocated", "allocation_runs",
     ] {
       let delete = try connection.prepare("DELETE FROM \(table) WHERE billing_period = ?")
       delete.bind(month, at: 1)
@@ -237,6 +237,23 @@ extension Store {
       insertPart.bind(part.service, at: 6)
       insertPart.bind(part.amount.nanos, at: 7)
       try insertPart.run()
+    }
+
+    let insertUnallocated = try connection.prepare(
+      """
+      INSERT INTO allocation_unallocated (billing_period, currency, basis, resource, account,
+        service, source, amount) VALUES (?,?,?,?,?,?,?,?)
+      """)
+    insertUnallocated.bind(month, at: 1)
+    for charge in allocation.unallocated {
+      insertUnallocated.bind(charge.currency, at: 2)
+      insertUnallocated.bind(charge.basis.rawValue, at: 3)
+      insertUnallocated.bind(charge.resource, at: 4)
+      insertUnallocated.bind(charge.account, at: 5)
+      insertUnallocated.bind(charge.service, at: 6)
+      insertUnallocated.bind(charge.source, at: 7)
+      insertUnallocated.bind(charge.amount.nanos, at: 8)
+      try insertUnallocated.run()
     }
 
     let insertMethod = try connection.prepare(

@@ -129,6 +129,16 @@ import Testing
         let entries = allocation.entries.filter { $0.currency == currency && $0.basis == basis }
         let allocated = entries.reduce(Int128(0)) { $0 + Int128($1.amount.nanos) }
         #expect(allocated == expected, "seed \(seed), \(currency) \(basis)")
+        // The bucket by resource adds up to the bucket.
+        let bucket = entries.filter { $0.team == nil }.reduce(Int128(0)) {
+          $0 + Int128($1.amount.nanos)
+        }
+        let byResource = allocation.unallocated.filter {
+          $0.currency == currency && $0.basis == basis
+        }
+        #expect(
+          byResource.reduce(Int128(0)) { $0 + Int128($1.amount.nanos) } == bucket,
+          "seed \(seed), \(currency) \(basis)")
         if !own.isEmpty {
           #expect(Int128(allocation.lineTotals[currency]?[basis].nanos ?? 0) == expected)
         }

@@ -83,6 +83,40 @@ import Testing
     #expect(html.contains("href=\"policy-violations.csv\""))
   }
 
+  /// By hand from the fixture: only i-orphan (account 111100000005: no tag, no rule, no pool)
+  /// is unallocated, 3 on every basis, in USD; EUR is all allocated. Per basis and currency the
+  /// CSV's amounts add up to the bucket in `allocations` (a direct SQL sum).
+  @Test func unallocatedResourcesMatchTheBucket() throws {
+    let directory = try TemporaryDirectory()
+    let store = try Self.store(in: directory)
+    let root = directory.file("out")
+    try MonthReport(store: store, month: Self.month).publish(to: root)
+
+    let rows = try IndependentCSV.rows("\(root)/2026-10/unallocated-resources.csv")
+    #expect(rows.count == 3)
+    for basis in CostBasis.allCases {
+      let own = rows.filter { $0["basis"] == basis.rawValue }
+      #expect(own.map { $0["resource"] } == ["i-orphan"])
+      #expect(own.first?["account"] == "111100000005")
+      #expect(own.first?["currency"] == "USD")
+      #expect(own.reduce(0) { $0 + IndependentCSV.nanos($1["amount"]) } == 3_000_000_000)
+      for currency in ["USD", "EUR"] {
+        let bucket = try store.connection.scalarInt64(
+          """
+          SELECT coalesce(sum(amount), 0) FROM allocations WHERE billing_period = '2026-10'
+            AND team IS NULL AND basis = '\(basis.rawValue)' AND currency = '\(currency)'
+          """)
+        let listed = own.filter { $0["currency"] == currency }.reduce(0) {
+          $0 + IndependentCSV.nanos($1["amount"])
+        }
+        #expect(listed == bucket, "\(basis) \(currency)")
+      }
+    }
+    let html = try String(contentsOfFile: "\(root)/2026-10/index.html", encoding: .utf8)
+    #expect(html.contains("Costliest unallocated resources (USD)"))
+    #expect(html.contains("href=\"unallocated-resources.csv\""))
+  }
+
   /// Without stored policy results the section says so in words and no CSV is written.
   @Test func aMonthNeverEvaluatedSaysSo() throws {
     let directory = try TemporaryDirectory()

@@ -17,6 +17,8 @@ public struct MonthReport {
   let allocation: AllocationInputs?
   /// The month's stored tag-policy results, nil when the month has no current evaluation.
   let policy: PolicyInputs?
+  /// The month's unallocated bucket by resource, nil when the month was never allocated.
+  let unallocated: [UnallocatedResource]?
   /// The stored commitment results of the month, nil when the stage never ran for it.
   let commitments: CommitmentReport?
   /// The stored allocation by team, account and service, when the month was allocated.
@@ -35,6 +37,7 @@ public struct MonthReport {
     daily = try store.dailyCosts(in: month)
     allocation = try AllocationInputs(store: store, month: month)
     policy = try PolicyInputs(store: store, month: month)
+    unallocated = allocation == nil ? nil : try store.unallocatedResources(in: month)
     commitments = try store.commitmentResults(of: month)
     breakdown = try allocation.map {
       try AllocationBreakdown(store: store, month: month, unallocated: $0.run.unallocated)
@@ -58,6 +61,9 @@ public struct MonthReport {
     if let policy {
       files.append(("policy-violations.csv", policy.violationsTable.renderedAsCSV()))
     }
+    if let unallocatedCSV {
+      files.append(("unallocated-resources.csv", unallocatedCSV.renderedAsCSV()))
+    }
     if let breakdown { files.insert(("allocation.csv", breakdown.table.renderedAsCSV()), at: 0) }
     if let allocation, let breakdown, let teamPages {
       files += try teamPages.files(allocation: allocation, breakdown: breakdown)
@@ -74,6 +80,7 @@ public struct MonthReport {
   private var csvNames: [String] {
     ["month-totals.csv", "imports.csv"] + (allocation == nil ? [] : ["allocation.csv"])
       + (policy == nil ? [] : ["policy-violations.csv"])
+      + (unallocated == nil ? [] : ["unallocated-resources.csv"])
   }
 
   /// Writes the month's folder under `root` in full, swaps it into place as `root/YYYY-MM`,
@@ -175,6 +182,7 @@ public struct MonthReport {
       navigation: [
         ("All months", "../index.html"), ("Totals", "#totals"), ("What changed", "#changes"),
         ("Teams", "#allocation"),
+        ("Unallocated", "#unallocated"),
         ("Tag compliance", "#policy"), ("Commitments", "#commitments"),
         ("Data quality", "#data-quality"),
       ] + csvNames.map { ($0, $0) },
@@ -182,6 +190,7 @@ public struct MonthReport {
         totalsSection,
         changesSection(),
         try allocationSection(),
+        try unallocatedSection(),
         try policySection(),
         try commitmentsSection(),
         dataQualitySection(),
