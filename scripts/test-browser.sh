@@ -24,18 +24,21 @@ trap 'rm -rf "$work"' EXIT
 rm -rf "$artifacts/reports"
 mkdir -p "$artifacts"
 
+# The demo configuration has policy, allocation and commitments sections, so `tally report`
+# runs those stages first and every section of the month page is filled in.
 db="$work/tally.sqlite"
+config=demo/tally.yaml
 "$tally" --db "$db" import sample-bills/aws-cur-2026-09.csv sample-bills/focus-azure-2026-10.csv >/dev/null
-"$tally" --db "$db" report --month 2026-09 --out "$artifacts/reports" >/dev/null
-"$tally" --db "$db" report --out "$artifacts/reports" >/dev/null
+"$tally" --config "$config" --db "$db" report --month 2026-09 --out "$artifacts/reports" >/dev/null
+"$tally" --config "$config" --db "$db" report --out "$artifacts/reports" >/dev/null
 
 status=0
-shoot() { # name, page
-  local name="$1" page="$2" log="$work/$1.log" png="$artifacts/$1.png"
+shoot() { # name, page[, window height]
+  local name="$1" page="$2" height="${3:-2400}" log="$work/$1.log" png="$artifacts/$1.png"
   rm -f "$png"
   if [ ! -f "$page" ]; then echo "test-browser: no page $page" >&2; status=1; return; fi
   chromium --headless=new --no-sandbox --disable-gpu --enable-logging=stderr --v=0 \
-    --window-size=1280,2400 --screenshot="$png" "file://$page" 2>"$log" >/dev/null || true
+    --window-size=1280,"$height" --screenshot="$png" "file://$page" 2>"$log" >/dev/null || true
   if grep -q "INFO:CONSOLE" "$log"; then
     echo "test-browser: console messages on $name:" >&2
     grep "INFO:CONSOLE" "$log" >&2
@@ -45,7 +48,13 @@ shoot() { # name, page
 }
 
 shoot month-index "$artifacts/reports/index.html"
-shoot month "$artifacts/reports/2026-10/index.html"
+# The whole month page, down to the commitments section and its savings curves.
+shoot month "$artifacts/reports/2026-10/index.html" 9000
+if ! grep -q "Commitments owned in 2026-10" "$artifacts/reports/2026-10/index.html" ||
+  ! grep -q 'aria-label="Savings curve: ' "$artifacts/reports/2026-10/index.html"; then
+  echo "test-browser: the month page has no stored commitment results" >&2
+  status=1
+fi
 # Team pages come with the allocation results; shoot one when the report has them.
 team="$(ls "$artifacts"/reports/2026-10/teams/*.html 2>/dev/null | head -n 1 || true)"
 [ -n "$team" ] && shoot team "$team"

@@ -7,9 +7,9 @@ struct ReportCommand: ParsableCommand {
     commandName: "report",
     abstract: "Writes a month's HTML and CSV report to <out>/<YYYY-MM>/ and the month index.",
     discussion: """
-      The month's tag-policy results and allocation are brought up to date first (when the
-      configuration has a policy or allocation section), so the report never shows stale
-      results. The month's folder is written in full, then swapped into place, so readers never
+      The month's tag-policy results, allocation and commitment results are brought up to
+      date first (each when the configuration has its policy, allocation or commitments
+      section), so the report never shows stale results. The month's folder is written in full, then swapped into place, so readers never
       see half a report. The same store and configuration give byte-identical files.
       """)
 

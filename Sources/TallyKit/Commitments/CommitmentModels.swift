@@ -28,31 +28,37 @@ struct LevelEvaluation: Equatable {
 /// a flexible CUD), split by discount. In each hour the commitment is spent on the usage with
 /// the highest discount first, at the discounted rate, as AWS and Azure apply it
 /// (`shared/reference/reservations.md` §1.3, §2.2).
+///
+/// The spend is held exactly, in nanos, as the bill gives it; only the simulation of a level
+/// runs in `Double`, in currency units.
 struct SpendSeries {
   /// The distinct discounts, highest first, each below 1.
   let discounts: [Double]
-  /// `amounts[hour * discounts.count + k]`: spend in `hour` at `discounts[k]`.
-  let amounts: [Double]
+  /// `amounts[hour * discounts.count + k]`: spend in nanos in `hour` at `discounts[k]`.
+  let amounts: [Int64]
   /// The number of hours.
   let hours: Int
 
   /// A series from spend per hour and discount: `amounts[hour * discounts.count + k]` is the
-  /// spend in `hour` at `discounts[k]`. The discounts may come in any order and repeat.
-  init(hours: Int, discounts: [Double], amounts: [Double]) {
+  /// spend in nanos in `hour` at `discounts[k]`. The discounts may come in any order and repeat.
+  init(hours: Int, discounts: [Double], amounts: [Int64]) throws(MoneyError) {
     var distinct = Array(Set(discounts)).sorted(by: >)
     if distinct.isEmpty { distinct = [0] }
     let position = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($1, $0) })
     let targets = discounts.map { position[$0] ?? 0 }
-    var flat = Array(repeating: 0.0, count: hours * distinct.count)
+    var flat = Array(repeating: Int64(0), count: hours * distinct.count)
     for hour in 0..<hours {
       for (k, target) in targets.enumerated() {
-        flat[hour * distinct.count + target] += amounts[hour * discounts.count + k]
+        let (sum, overflow) = flat[hour * distinct.count + target].addingReportingOverflow(
+          amounts[hour * discounts.count + k])
+        guard !overflow else { throw MoneyError.overflow }
+        flat[hour * distinct.count + target] = sum
       }
     }
     self.init(discounts: distinct, flat: flat, hours: hours)
   }
 
-  private init(discounts: [Double], flat: [Double], hours: Int) {
+  private init(discounts: [Double], flat: [Int64], hours: Int) {
     self.discounts = discounts
     amounts = flat
     self.hours = hours
@@ -66,8 +72,11 @@ struct SpendSeries {
       discounts: discounts, flat: Array(amounts[((hours - kept) * width)...]), hours: kept)
   }
 
-  /// Σ spend.
-  var totalSpend: Double { amounts.reduce(0, +) }
+  /// Σ spend, in currency units for the simulation.
+  var totalSpend: Double { amounts.reduce(0.0) { $0 + Double($1) } / 1e9 }
+
+  /// The spend in `hour` at `discounts[k]`, in currency units for the simulation.
+  func amount(hour: Int, _ k: Int) -> Double { Double(amounts[hour * discounts.count + k]) / 1e9 }
 
   /// The spend-weighted mean discount.
   var meanDiscount: Double {
@@ -75,7 +84,7 @@ struct SpendSeries {
     var total = 0.0
     for hour in 0..<hours {
       for (k, discount) in discounts.enumerated() {
-        let amount = amounts[hour * discounts.count + k]
+        let amount = amount(hour: hour, k)
         weighted += amount * discount
         total += amount
       }
@@ -91,7 +100,7 @@ struct SpendSeries {
     for hour in 0..<hours {
       var remaining = commitment
       for k in 0..<width where remaining > 0 {
-        let amount = amounts[hour * width + k]
+        let amount = amount(hour: hour, k)
         guard amount > 0 else { continue }
         let cost = amount * (1 - discounts[k])
         if cost <= remaining {
@@ -124,7 +133,7 @@ struct SpendSeries {
       var cumulative = 0.0
       var current: Double?
       for k in 0..<width {
-        let amount = amounts[hour * width + k]
+        let amount = amount(hour: hour, k)
         guard amount > 0 else { continue }
         let rate = 1 / (1 - discounts[k])
         if let current {

@@ -204,7 +204,7 @@ private struct Analysis {
     _ pool: LineRole.Pool, members: [Int], group: Group, window: HourWindow, hours: Range<Int>
   ) throws -> [Double]? {
     var usage = Array(repeating: 0.0, count: hours.count)
-    var cost = 0.0
+    var cost = Money.zero
     var unitsByType: [String: (units: Double, factor: Double)] = [:]
     for index in members where counts(index, window: window) {
       guard let costs = history.hourlyCost[index], let quantities = history.hourlyQuantity[index]
@@ -215,13 +215,13 @@ private struct Analysis {
         let used = quantities[hour] * factor
         usage[hour - hours.lowerBound] += used
         units += used
-        cost += Double(costs[hour]) / 1e9
+        cost = try cost.adding(Money(nanos: costs[hour]))
       }
       unitsByType[roles[index].instanceType, default: (0, factor)].units += units
     }
     let totalUnits = usage.reduce(0, +)
     let name = "\(pool.region) \(pool.family) \(pool.platform) \(pool.tenancy)"
-    guard totalUnits > 0, cost > 0,
+    guard totalUnits > 0, cost > .zero,
       let mostUsed = unitsByType.max(by: { ($0.value.units, $1.key) < ($1.value.units, $0.key) }),
       let smallest = unitsByType.min(by: { ($0.value.factor, $0.key) < ($1.value.factor, $1.key) })
     else { return nil }
@@ -257,7 +257,7 @@ private struct Analysis {
     }
 
     let model = UnitSeries(
-      usage: usage, onDemandRate: cost / totalUnits, discount: discount,
+      usage: usage, onDemandRate: cost.units / totalUnits, discount: discount,
       step: pool.sizeFlexible ? smallest.value.factor : mostUsed.value.factor)
     guard
       let sized = sized(
@@ -328,19 +328,23 @@ private struct Analysis {
     }
 
     let width = eligible.count
-    var amounts = Array(repeating: 0.0, count: hours.count * width)
-    var spendBySource: [DiscountSource: Double] = [:]
+    var amounts = Array(repeating: Int64(0), count: hours.count * width)
+    var spendBySource: [DiscountSource: Money] = [:]
     for (k, entry) in eligible.enumerated() {
       guard let costs = history.hourlyCost[entry.index] else { continue }
+      // The share of a pool's usage its reservation leaves on demand, to the nearest nano.
       let left = roles[entry.index].pool.flatMap { uncovered[$0] }
       for hour in hours {
         let offset = hour - hours.lowerBound
-        let amount = Double(costs[hour]) / 1e9 * (left?[offset] ?? 1)
+        let amount = left.map { Int64((Double(costs[hour]) * $0[offset]).rounded()) } ?? costs[hour]
         amounts[offset * width + k] = amount
-        spendBySource[entry.source, default: 0] += amount
+        spendBySource[entry.source, default: .zero] = try spendBySource[
+          entry.source, default: .zero
+        ]
+        .adding(Money(nanos: amount))
       }
     }
-    let model = SpendSeries(
+    let model = try SpendSeries(
       hours: hours.count, discounts: eligible.map(\.discount), amounts: amounts)
     let (source, note) = describe(spendBySource)
     guard
@@ -363,9 +367,9 @@ private struct Analysis {
       .payment ?? configuration.payment
   }
 
-  func describe(_ spend: [DiscountSource: Double]) -> (DiscountSource, String) {
-    let total = spend.values.reduce(0, +)
-    let used = spend.filter { $0.value > 0 }.sorted { $0.value > $1.value }
+  func describe(_ spend: [DiscountSource: Money]) -> (DiscountSource, String) {
+    let total = spend.values.reduce(0.0) { $0 + $1.units }
+    let used = spend.filter { $0.value.nanos > 0 }.sorted { $0.value > $1.value }
     guard used.count > 1, total > 0 else {
       let only = used.first?.key ?? .builtIn
       let words: [DiscountSource: String] = [
@@ -376,7 +380,7 @@ private struct Analysis {
       ]
       return (only, words[only] ?? "")
     }
-    let parts = used.map { "\($0.key.rawValue) \(Int(($0.value / total * 100).rounded()))%" }
+    let parts = used.map { "\($0.key.rawValue) \(Int(($0.value.units / total * 100).rounded()))%" }
     return (.mixed, "share of eligible spend by source: " + parts.joined(separator: ", "))
   }
 

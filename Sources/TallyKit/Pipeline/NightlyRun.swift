@@ -169,8 +169,9 @@ public struct NightlyRun {
 extension NightlyRun {
   /// The month stages of a nightly run, in order, for a configuration: the stages whose stored
   /// results the reports read, each named after its section of `tally.yaml` and each doing
-  /// nothing for a month whose results are current — the policy (`PolicyRun.refresh`) and the
-  /// allocation (run when missing or stale). `tally report` runs those whose section the
+  /// nothing for a month whose results are current — the policy (`PolicyRun.refresh`), the
+  /// allocation (run when missing or stale) and the commitments (`CommitmentsRun.refresh`:
+  /// recommendations and owned commitments). `tally report` runs those whose section the
   /// configuration has before it renders, so a report never shows stale results.
   public static func standardStages(_ configuration: Configuration) -> [MonthStage] {
     let policy = PolicyRun(configuration: configuration)

@@ -43,17 +43,18 @@ import Testing
     return best
   }
 
-  /// The production series for the same hours.
-  static func series(_ hours: [Hour]) -> SpendSeries {
+  /// The production series for the same hours, which holds spend in nanos (each amount
+  /// rounded to the nearest nano, far below the tolerances here).
+  static func series(_ hours: [Hour]) throws -> SpendSeries {
     let discounts = Array(Set(hours.flatMap { $0.map(\.discount) })).sorted()
-    var amounts = Array(repeating: 0.0, count: hours.count * discounts.count)
+    var amounts = Array(repeating: Int64(0), count: hours.count * discounts.count)
     for (h, hour) in hours.enumerated() {
       for item in hour {
         guard let k = discounts.firstIndex(of: item.discount) else { continue }
-        amounts[h * discounts.count + k] += item.amount
+        amounts[h * discounts.count + k] += Int64((item.amount * 1e9).rounded())
       }
     }
-    return SpendSeries(hours: hours.count, discounts: discounts, amounts: amounts)
+    return try SpendSeries(hours: hours.count, discounts: discounts, amounts: amounts)
   }
 
   /// 30 days: a base of 100/h, +60 in business hours (08–20), −30 at weekends, noise ±8.
@@ -93,10 +94,10 @@ import Testing
   ]
 
   @Test(arguments: 0..<fixtures.count)
-  func optimumMatchesBruteForce(_ index: Int) {
+  func optimumMatchesBruteForce(_ index: Int) throws {
     let (name, hours) = Self.fixtures[index]
     let expected = Self.bruteForce(hours)
-    let model = Self.series(hours)
+    let model = try Self.series(hours)
     let level = model.optimalCommitment()
     #expect(abs(level - expected.level) < 1e-6, "\(name): \(level) vs \(expected.level)")
     let savings = model.evaluate(commitment: level).netSavings
@@ -115,10 +116,10 @@ import Testing
   /// critical fractile): x* = c*/(1 − d) is an observed hourly amount, and at most (1 − d)·H
   /// hours spend more than it while more than that spend more than anything below it.
   @Test(arguments: [0.28, 0.40, 0.55, 0.72])
-  func singleDiscountOptimumIsTheQuantile(_ discount: Double) {
+  func singleDiscountOptimumIsTheQuantile(_ discount: Double) throws {
     let hours = Self.steadyWithPeaks(discount: discount)
     let spend = hours.map { $0[0].amount }
-    let covered = Self.series(hours).optimalCommitment() / (1 - discount)
+    let covered = try Self.series(hours).optimalCommitment() / (1 - discount)
     let match = spend.min { abs($0 - covered) < abs($1 - covered) } ?? 0
     #expect(abs(match - covered) < 1e-6)
     let limit = (1 - discount) * Double(spend.count)
@@ -130,8 +131,8 @@ import Testing
   /// By hand: spend 10, 10, 10, 0 at 30 % off. Each 0.7 of hourly commitment covers 1 of spend
   /// in three hours and costs 1 in four: S(c) = 3c/0.7 − 4c grows until c = 7 (everything
   /// covered), then falls. S(7) = 30 − 28 = 2.
-  @Test func smallCaseByHand() {
-    let model = Self.series([[(10, 0.3)], [(10, 0.3)], [(10, 0.3)], [(0, 0.3)]])
+  @Test func smallCaseByHand() throws {
+    let model = try Self.series([[(10, 0.3)], [(10, 0.3)], [(10, 0.3)], [(0, 0.3)]])
     #expect(abs(model.optimalCommitment() - 7) < 1e-9)
     let evaluation = model.evaluate(commitment: 7)
     #expect(abs(evaluation.netSavings - 2) < 1e-9)
@@ -141,15 +142,15 @@ import Testing
 
   /// By hand: 30 % off but only two hours of four have usage: 0.7 of commitment saves 0.3 in
   /// half the hours and wastes 0.7 in the other half, so nothing is worth buying.
-  @Test func sparseUsageBuysNothing() {
-    let model = Self.series([[(10, 0.3)], [(0, 0.3)], [(10, 0.3)], [(0, 0.3)]])
+  @Test func sparseUsageBuysNothing() throws {
+    let model = try Self.series([[(10, 0.3)], [(0, 0.3)], [(10, 0.3)], [(0, 0.3)]])
     #expect(model.optimalCommitment() == 0)
   }
 
   /// Highest discount first, by hand: one hour with 10 at 50 % and 10 at 10 %; a commitment of
   /// 6 buys the 50 % usage for 5, then 1/0.9 of the rest.
-  @Test func highestDiscountIsCoveredFirst() {
-    let model = Self.series([[(10, 0.1), (10, 0.5)]])
+  @Test func highestDiscountIsCoveredFirst() throws {
+    let model = try Self.series([[(10, 0.1), (10, 0.5)]])
     let evaluation = model.evaluate(commitment: 6)
     #expect(abs(evaluation.coveredSpend - (10 + 1 / 0.9)) < 1e-9)
     #expect(model.discounts == [0.5, 0.1])

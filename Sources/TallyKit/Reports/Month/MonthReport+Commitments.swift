@@ -6,7 +6,8 @@ extension MonthReport {
 
   /// The stored commitment results: owned commitments' utilisation and unused cost per
   /// currency (rounded rows that add up to the rounded totals), what ends in the next twelve
-  /// months, the top recommendations by estimated savings, and a savings curve for each.
+  /// months, the top recommendations by estimated savings (their savings curves follow in
+  /// ``savingsCurvesSection()``).
   func commitmentsSection() throws -> HTMLPage.Section {
     var section = HTMLPage.Section(id: "commitments", heading: "Commitments")
     guard let commitments else {
@@ -20,8 +21,9 @@ extension MonthReport {
       "Commitments owned in \(month) (those with lines in its bill), and what to buy: sized on "
       + "up to \(commitments.lookbackDays) days of hourly usage ending with \(month), for a "
       + "\(commitments.term.rawValue) \(commitments.payment.rawValue) term. Savings are "
-      + "estimates per month of 730 hours; the curves show them from 50 % to 150 % of each "
-      + "recommended level. All rows are in owned-commitments.csv and recommendations.csv."
+      + "estimates per month of 730 hours; the savings curves below show them from 50 % to "
+      + "150 % of each recommended level. All rows are in owned-commitments.csv and "
+      + "recommendations.csv."
     let owned = commitments.owned?.commitments ?? []
     for currency in Set(owned.map(\.currency)).sorted() {
       try appendOwned(owned.filter { $0.currency == currency }, currency: currency, to: &section)
@@ -92,16 +94,11 @@ extension MonthReport {
         ]))
   }
 
-  /// The top recommendations by estimated monthly savings, with a savings curve each, and the
-  /// recommender's notes.
+  /// The top recommendations by estimated monthly savings and the recommender's notes.
   private func appendRecommendations(
     _ commitments: CommitmentReport, to section: inout HTMLPage.Section
   ) throws {
-    let ranked = commitments.recommendations.enumerated().sorted {
-      ($1.element.estimate.monthlySavings, $0.offset) < (
-        $0.element.estimate.monthlySavings, $1.offset
-      )
-    }.map(\.element)
+    let ranked = rankedRecommendations
     let top = Array(ranked.prefix(Self.shownRecommendations))
     for currency in Set(commitments.recommendations.map(\.currency)).sorted() {
       let savings = try Money.sum(
@@ -134,7 +131,6 @@ extension MonthReport {
           ]
         },
         emptyText: "Nothing to buy: no commitment would save money over the window."))
-    section.charts = top.map(savingsCurve)
     let remarks =
       commitments.notes
       + commitments.recommendations.compactMap { item in
@@ -148,6 +144,31 @@ extension MonthReport {
     }
   }
 
+  /// The top recommendations' savings curves, after the commitments section's tables; nil
+  /// when there is no recommendation to chart.
+  func savingsCurvesSection() -> HTMLPage.Section? {
+    let top = rankedRecommendations.prefix(Self.shownRecommendations)
+    guard !top.isEmpty else { return nil }
+    var section = HTMLPage.Section(
+      id: "savings-curves", heading: "Savings curves",
+      text:
+        "Estimated net savings per month against the level bought, from 50 % to 150 % of each "
+        + "recommended level (100 %), in the order of the recommendations above. Levels are "
+        + "rounded to what can be bought, so neighbouring points can be equal.")
+    section.charts = top.map(savingsCurve)
+    return section
+  }
+
+  /// The stored recommendations by estimated monthly savings, highest first (ties in the
+  /// recommender's order).
+  private var rankedRecommendations: [Recommendation] {
+    (commitments?.recommendations ?? []).enumerated().sorted {
+      ($1.element.estimate.monthlySavings, $0.offset) < (
+        $0.element.estimate.monthlySavings, $1.offset
+      )
+    }.map(\.element)
+  }
+
   /// Net savings per month against the level bought, from 50 % to 150 % of the recommended one.
   private func savingsCurve(_ item: Recommendation) -> String {
     SVGChart.lines(
@@ -157,7 +178,7 @@ extension MonthReport {
       },
       series: [
         .init(
-          name: "Net savings per month (\(item.currency))",
+          name: "Net savings (\(item.currency)/month)",
           values: item.savingsCurve.map(\.monthlySavings.nanos))
       ], format: { Money(nanos: $0).groupedCents })
   }

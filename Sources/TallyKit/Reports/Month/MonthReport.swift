@@ -193,8 +193,9 @@ public struct MonthReport {
         try unallocatedSection(),
         try policySection(),
         try commitmentsSection(),
+        savingsCurvesSection(),
         dataQualitySection(),
-      ])
+      ].compactMap { $0 })
   }
 
   /// Current, previous and difference of one cost basis; "–" where a month has no lines.
