@@ -117,6 +117,21 @@ import Testing
     #expect(html.contains("href=\"unallocated-resources.csv\""))
   }
 
+  /// Twelve amounts of 0.333333333 with ten shown: rounded one by one the rows would show ten
+  /// times 0.33 and 0.67 for the other two, 3.97, against a total of 4.00 (3.999999996). By
+  /// largest remainder the rows add up to the total shown.
+  @Test func costliestRowsAddUpToTheRoundedTotal() throws {
+    let amounts = Array(repeating: Money(nanos: 333_333_333), count: 12)
+    let table = try HTMLPage.Table.costliest(
+      amounts, limit: 10, caption: "c", columns: [("Item", false), ("Cost", true)],
+      emptyText: "", amount: { $0 }, cells: { _ in [.text("x")] })
+    #expect(table.rows.count == 11)
+    #expect(table.rows.last?.first?.text == "2 others")
+    let rows = table.rows.compactMap { $0.last?.sortKey }.compactMap { Int64($0) }
+    #expect(rows.reduce(0, +) == 4_000_000_000)
+    #expect(table.footer.first?.last?.text == "4.00")
+  }
+
   /// Without stored policy results the section says so in words and no CSV is written.
   @Test func aMonthNeverEvaluatedSaysSo() throws {
     let directory = try TemporaryDirectory()

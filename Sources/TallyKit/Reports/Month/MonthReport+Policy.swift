@@ -1,6 +1,6 @@
 /// The stored tag-policy results a month report shows, on effective cost (the basis of
 /// `tally check` and of the nightly run's figures): per currency, compliance over every key
-/// and per required key, the non-compliant resources, and the overall compliance of the six
+/// and per policy key, the non-compliant resources, and the overall compliance of the six
 /// months ending with the reported one.
 struct PolicyInputs {
   /// The basis compliance is weighed on.
@@ -80,7 +80,7 @@ extension MonthReport {
   /// How many non-compliant resources the page lists by name; the rest are one row.
   static let topResources = 10
 
-  /// Tag compliance by cost per currency (over every key and per required key), its six-month
+  /// Tag compliance by cost per currency (over every key and per policy key), its six-month
   /// trend, and the costliest non-compliant resources.
   func policySection() throws -> HTMLPage.Section {
     var section = HTMLPage.Section(id: "policy", heading: "Tag compliance")
@@ -120,7 +120,7 @@ extension MonthReport {
           ],
           rows: rows.map { row in
             [
-              .text(row.key.isEmpty ? "every required key" : row.key),
+              .text(row.key.isEmpty ? "every key (the line as a whole)" : row.key),
               .ratio(row.compliance(PolicyInputs.basis)), .amount(row.compliant.effective),
               .amount(row.noncompliant.effective), .amount(row.exempt.effective),
               .amount(row.outOfScope.effective), .number(row.noncompliantResources),
