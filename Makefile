@@ -5,7 +5,7 @@ TALLY_DEBUG = .build/debug/tally
 TALLY_RELEASE = .build/release/tally
 
 .PHONY: deps build release test test-browser lint format demo bench bench-allocation \
-	bench-recommend bench-policy bench-formats sample-bills clean
+	bench-recommend bench-policy bench-formats bench-report sample-bills clean
 
 deps:
 	@scripts/install-deps.sh
@@ -53,6 +53,11 @@ MONTHS ?= 1
 bench-allocation: release
 	.build/release/tally-dev bench --mode allocation --lines 1000000 --months $(MONTHS) \
 	  --work-dir bench-data
+
+# Not part of `make test`: the same 1,000,000-line month allocated among 50 teams; times
+# `tally report --month` (index, CSVs, every team page). Target: under five seconds.
+bench-report: release
+	.build/release/tally-dev bench --mode report --lines 1000000 --work-dir bench-data
 
 # Not part of `make test`: times `tally recommend` over 60 days of hourly usage (1,000,000 lines).
 bench-recommend: release

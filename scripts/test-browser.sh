@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Renders the sample bills' report and opens it in headless Chromium: fails when Chromium logs
-# any console message (a fetch the CSP blocked, a script error, a failed load) or when a
-# screenshot is missing or empty. The screenshots stay in test-artifacts/ for a human to look at.
+# Imports the sample bills and reports them with the demo configuration (which allocates,
+# checks the tag policy and sizes commitments first), then opens the months index, the
+# October finance summary, payments' team page and the unallocated bucket's page in headless
+# Chromium: fails when Chromium logs any console message (a fetch the CSP blocked, a script
+# error, a failed load) or when a page or its screenshot is missing or empty. The screenshots
+# stay in test-artifacts/ for a human to look at.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,7 +31,9 @@ mkdir -p "$artifacts"
 # runs those stages first and every section of the month page is filled in.
 db="$work/tally.sqlite"
 config=demo/tally.yaml
-"$tally" --db "$db" import sample-bills/aws-cur-2026-09.csv sample-bills/focus-azure-2026-10.csv >/dev/null
+"$tally" --db "$db" import sample-bills/aws-cur-2026-09.csv \
+  sample-bills/aws-cur/tally-cur/20261001-20261101/tally-cur-Manifest.json \
+  sample-bills/focus-azure-2026-10.csv >/dev/null
 "$tally" --config "$config" --db "$db" report --month 2026-09 --out "$artifacts/reports" >/dev/null
 "$tally" --config "$config" --db "$db" report --out "$artifacts/reports" >/dev/null
 
@@ -55,9 +60,9 @@ if ! grep -q "Commitments owned in 2026-10" "$artifacts/reports/2026-10/index.ht
   echo "test-browser: the month page has no stored commitment results" >&2
   status=1
 fi
-# Team pages come with the allocation results; shoot one when the report has them.
-team="$(ls "$artifacts"/reports/2026-10/teams/*.html 2>/dev/null | head -n 1 || true)"
-[ -n "$team" ] && shoot team "$team"
+# A team's page and the unallocated bucket's (the demo allocates by the team tag).
+shoot team-payments "$artifacts/reports/2026-10/teams/payments.html" 4000
+shoot team-unallocated "$artifacts/reports/2026-10/teams/unallocated.html" 4000
 
 [ "$status" -eq 0 ] && echo "test-browser: ok, screenshots in test-artifacts/" >&2
 exit "$status"

@@ -15,6 +15,11 @@ import SampleBills
 /// 5. `tally team TEAM`, `tally teams` and `tally explain --team TEAM` on that month, each
 ///    `repeats` times (minimum and median): `tally team` must answer in under 100 ms.
 ///
+/// With `reports` (`--mode report`, `make bench-report`) it allocates the month among 50 teams
+/// instead (`reportConfig`), stores the tag policy's results (`tally check`), then times
+/// `tally report --month 2026-10`, which renders the month's index, CSVs and 51 team pages: the
+/// figure that must stay under five seconds for a million lines.
+///
 /// Every command is a child process measured with the monotonic clock and `wait4`, so the
 /// figures include process start-up, opening the database and reading the config.
 struct AllocationBench {
@@ -26,9 +31,11 @@ struct AllocationBench {
   var team: String
   var repeats: Int
   var json: Bool
+  /// Time rendering the reports rather than reading a team's view.
+  var reports = false
 
-  /// The configuration the benchmark allocates with.
-  static let config = """
+  /// The tag policy of both configurations.
+  static let policy = """
     policy:
       tags:
         - key: team
@@ -37,30 +44,84 @@ struct AllocationBench {
           value_aliases: { pay: payments, paymnts: payments, data: data-eng }
       account_defaults:
         "111122223333": { team: platform }
-    allocation:
-      by: team
-      cost: effective
-      rules:
-        - name: ml-account
-          when: { account: ["111100000004"] }
-          team: ml
-        - name: accounts
-          team_from_account: { "111100000001": payments, "111100000002": search, "111100000003": data-eng }
-        - name: log-groups
-          when: { resource: ["arn:aws:logs:*"] }
-          team: platform
-      shared:
+
+    """
+
+  /// The configuration the allocation benchmark allocates with.
+  static let config =
+    policy + """
+      allocation:
+        by: team
+        cost: effective
+        rules:
+          - name: ml-account
+            when: { account: ["111100000004"] }
+            team: ml
+          - name: accounts
+            team_from_account: { "111100000001": payments, "111100000002": search, "111100000003": data-eng }
+          - name: log-groups
+            when: { resource: ["arn:aws:logs:*"] }
+            team: platform
+        shared:
+      \(pools)
+          - name: commitments
+            when: { charge_category: [Purchase] }
+            split: { fixed: { platform: 40, payments: 30, search: 30 } }
+        credits: follow
+      """
+
+  /// Support and tax, shared in proportion to direct cost in both configurations.
+  static let pools = """
         - name: support
           when: { service: ["AWS Support (Business)", "AWS Support (Enterprise)"] }
           split: proportional
         - name: tax
           when: { charge_category: [Tax] }
           split: proportional
-        - name: commitments
-          when: { charge_category: [Purchase] }
-          split: { fixed: { platform: 40, payments: 30, search: 30 } }
-      credits: follow
     """
+
+  /// 50 teams for the report benchmark: the generated bill's lines carry no `owner` tag, so
+  /// rules give every line with a resource id to a team by the id's shape — instances by
+  /// their first two hex digits (32 teams), volumes by the first (10), databases, functions
+  /// and log groups (3), buckets by their name's prefix (5) — and the same three pools share
+  /// support, tax and commitment purchases.
+  static var reportConfig: String {
+    let hex = Array("0123456789abcdef")
+    var rules: [(name: String, patterns: [String])] = []
+    for digit in hex {
+      rules.append(("compute-\(digit)-low", ["i-0\(digit)[0-7]*"]))
+      rules.append(("compute-\(digit)-high", ["i-0\(digit)[89a-f]*"]))
+    }
+    for digit in hex.prefix(9) { rules.append(("storage-\(digit)", ["vol-0\(digit)*"])) }
+    rules.append(("storage-rest", ["vol-0[9a-f]*"]))
+    rules.append(("databases", ["arn:aws:rds:*"]))
+    rules.append(("functions", ["arn:aws:lambda:*"]))
+    rules.append(("logs", ["arn:aws:logs:*"]))
+    for prefix in ["platform", "payments", "search", "data-eng", "ml"] {
+      rules.append(("buckets-\(prefix)", ["\(prefix)-*"]))
+    }
+    let ruleText = rules.map { rule in
+      """
+          - name: \(rule.name)
+            when: { resource: [\(rule.patterns.map { "\"\($0)\"" }.joined(separator: ", "))] }
+            team: \(rule.name)
+      """
+    }.joined(separator: "\n")
+    return policy + """
+      allocation:
+        by: owner
+        cost: effective
+        rules:
+      \(ruleText)
+        shared:
+      \(pools)
+          - name: commitments
+            when: { charge_category: [Purchase] }
+            split: even
+        credits: follow
+
+      """
+  }
 
   func run() throws {
     let manager = FileManager.default
@@ -77,7 +138,8 @@ struct AllocationBench {
       month = month.previous
     }
     let config = path("bench-tally.yaml")
-    try AllocationBench.config.write(toFile: config, atomically: true, encoding: .utf8)
+    try (reports ? AllocationBench.reportConfig : AllocationBench.config).write(
+      toFile: config, atomically: true, encoding: .utf8)
     let database = path("allocation.sqlite")
     for suffix in ["", "-wal", "-shm"] where manager.fileExists(atPath: database + suffix) {
       try manager.removeItem(atPath: database + suffix)
@@ -92,14 +154,21 @@ struct AllocationBench {
     steps.append(try measure("allocate (all months)", base + ["allocate"]))
     let latestText = latest.description
     steps.append(try measure("allocate --month", base + ["allocate", "--month", latestText]))
-    for (name, arguments) in [
-      ("team", ["team", team, "--month", latestText, "--format", "json"]),
-      ("teams", ["teams", "--month", latestText, "--format", "json"]),
-      ("explain", ["explain", "--team", team, "--month", latestText, "--format", "json"]),
-    ] {
+    let readings =
+      reports
+      ? [("report", ["report", "--month", latestText, "--out", path("reports")])]
+      : [
+        ("team", ["team", team, "--month", latestText, "--format", "json"]),
+        ("teams", ["teams", "--month", latestText, "--format", "json"]),
+        ("explain", ["explain", "--team", team, "--month", latestText, "--format", "json"]),
+      ]
+    if reports { steps.append(try measure("check", base + ["check", "--month", latestText])) }
+    for (name, arguments) in readings {
       for _ in 0..<repeats { steps.append(try measure(name, base + arguments)) }
     }
-    let report = Report(lines: lines, months: months, steps: steps)
+    let report = Report(
+      title: reports ? "report benchmark" : "allocation benchmark", lines: lines, months: months,
+      steps: steps)
     print(json ? try report.json() : report.table())
     if let failed = steps.first(where: { !$0.result.succeeded }) {
       throw ValidationError("\(failed.name) failed (\(failed.result.statusDescription)); see logs")
@@ -133,6 +202,7 @@ struct AllocationBench {
 
   /// The measured steps, repeated ones summarised by minimum and median.
   struct Report {
+    var title: String
     var lines: Int
     var months: Int
     var steps: [Step]
@@ -192,7 +262,7 @@ struct AllocationBench {
 
     func table() -> String {
       var text = [
-        "allocation benchmark: \(months) month(s) of \(lines) lines; "
+        "\(title): \(months) month(s) of \(lines) lines; "
           + String(format: "load average %.2f", loadAverage), "",
         "step                      runs     min s  median s  median CPU s  peak RSS MB  ok",
       ]

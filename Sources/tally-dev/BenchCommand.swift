@@ -13,6 +13,9 @@ struct BenchCommand: ParsableCommand {
       imports them, allocates them all, then times `tally allocate --month` on the latest month \
       and `tally team`, `tally teams` and `tally explain` on it).
 
+      --mode report: the same month allocated among 50 teams and checked against the tag \
+      policy, then times `tally report --month` (the index, CSVs and every team page).
+
       --mode import:
       Generates WORK-DIR/cur-bench.csv (a legacy CUR of --lines rows and 101 columns), or \
       reuses it when WORK-DIR/cur-bench.csv.meta records the same line count, seed and \
@@ -48,7 +51,7 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "Import mode: the bill's format (legacy CUR, CUR 2.0 or Azure cost details).")
   var format = BenchFormat.legacy
 
-  @Option(help: "What to time: import (sqlite3 against tally), allocation or recommend.")
+  @Option(help: "What to time: import (sqlite3 against tally), allocation, recommend or report.")
   var mode: BenchMode = .import
 
   @Option(help: "Allocation mode: how many months of --lines rows the store holds.")
@@ -76,10 +79,10 @@ struct BenchCommand: ParsableCommand {
       ).run()
       return
     }
-    if mode == .allocation {
+    if mode == .allocation || mode == .report {
       try AllocationBench(
         workDirectory: workDirectory, lines: lines, months: months, seed: seed, tally: tally,
-        team: team, repeats: repeats, json: json
+        team: team, repeats: repeats, json: json, reports: mode == .report
       ).run()
       return
     }
@@ -193,6 +196,8 @@ enum BenchMode: String, ExpressibleByArgument {
   case allocation
   /// `tally recommend --lookback 60` over two generated months.
   case recommend
+  /// Allocating a generated month among 50 teams and rendering its reports.
+  case report
 }
 
 /// A benchmark that cannot start.

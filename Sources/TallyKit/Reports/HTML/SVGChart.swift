@@ -19,12 +19,6 @@ enum SVGChart {
   static func stackedColumns(
     title: String, categories: [String], series: [Series], format: (Int64) -> String
   ) -> String {
-    let width = 720
-    let height = 300
-    let left = 90
-    let bottom = 40
-    let top = 30
-    let plotHeight = height - bottom - top
     var positive = Array(repeating: Int64(0), count: categories.count)
     var negative = Array(repeating: Int64(0), count: categories.count)
     for item in series {
@@ -37,11 +31,11 @@ enum SVGChart {
       }
     }
     let maximum = max(positive.max() ?? 0, 1)
-    let minimum = min(negative.min() ?? 0, 0)
-    let span = maximum - minimum
-    func y(_ value: Int64) -> Int {
-      top + Int((Int128(maximum - value) * Int128(plotHeight)) / Int128(span))
-    }
+    let frame = Frame(height: 300, maximum: maximum, minimum: min(negative.min() ?? 0, 0))
+    let (width, height, left, bottom, top) = (
+      frame.width, frame.height, frame.left, frame.bottom, frame.top
+    )
+    let y = frame.y
     let slot = categories.isEmpty ? 0 : (width - left - 20) / categories.count
     let barWidth = max(4, slot * 6 / 10)
     var svg = open(width: width, height: height + 20 * ((series.count + 3) / 4), title: title)
@@ -80,19 +74,13 @@ enum SVGChart {
     title: String, categories: [String], series: [Series], ceiling: Int64? = nil,
     format: (Int64) -> String
   ) -> String {
-    let width = 720
-    let height = 260
-    let left = 90
-    let bottom = 40
-    let top = 30
-    let plotHeight = height - bottom - top
     let values = series.flatMap { $0.values.compactMap { $0 } }
     let maximum = ceiling ?? max(values.max() ?? 0, 1)
-    let minimum = min(values.min() ?? 0, 0)
-    let span = max(maximum - minimum, 1)
-    func y(_ value: Int64) -> Int {
-      top + Int((Int128(maximum - value) * Int128(plotHeight)) / Int128(span))
-    }
+    let frame = Frame(height: 260, maximum: maximum, minimum: min(values.min() ?? 0, 0))
+    let (width, height, left, bottom, top) = (
+      frame.width, frame.height, frame.left, frame.bottom, frame.top
+    )
+    let y = frame.y
     let step = categories.count > 1 ? (width - left - 20) / (categories.count - 1) : 0
     var svg = open(width: width, height: height + 20 * ((series.count + 3) / 4), title: title)
     svg += axis(
@@ -123,6 +111,71 @@ enum SVGChart {
     return svg + "</svg>"
   }
 
+  /// A waterfall: one floating bar per step, from the running total before it to the running
+  /// total after it (increases blue, decreases orange), then a bar for the total from zero.
+  /// Labels longer than 14 characters are cut, in full in each bar's tooltip.
+  static func waterfall(
+    title: String, steps: [(label: String, value: Int64)], totalLabel: String,
+    format: (Int64) -> String
+  ) -> String {
+    var running: [Int64] = [0]
+    for step in steps {
+      running.append(Int64(clamping: Int128(running[running.count - 1]) + Int128(step.value)))
+    }
+    let maximum = max(running.max() ?? 0, 1)
+    let frame = Frame(height: 300, maximum: maximum, minimum: min(running.min() ?? 0, 0))
+    let (width, height, left, bottom, top) = (
+      frame.width, frame.height, frame.left, frame.bottom, frame.top
+    )
+    let y = frame.y
+    let slot = (width - left - 20) / (steps.count + 1)
+    let barWidth = max(4, slot * 6 / 10)
+    var svg = open(width: width, height: height + 24, title: title)
+    svg += axis(
+      left: left, width: width, top: top, zeroY: y(0),
+      maxLabel: format(maximum), maxY: y(maximum))
+    let total = running[running.count - 1]
+    let bars: [(label: String, from: Int64, to: Int64, value: Int64)] =
+      steps.enumerated().map { ($1.label, running[$0], running[$0 + 1], $1.value) }
+      + [(totalLabel, 0, total, total)]
+    for (index, bar) in bars.enumerated() {
+      let x = left + index * slot + (slot - barWidth) / 2
+      let y1 = min(y(bar.from), y(bar.to))
+      let h = max(1, abs(y(bar.from) - y(bar.to)))
+      let color = index == steps.count ? "#1f3a5f" : bar.value >= 0 ? palette[0] : palette[1]
+      svg +=
+        "<rect x=\"\(x)\" y=\"\(y1)\" width=\"\(barWidth)\" height=\"\(h)\" fill=\"\(color)\">"
+      svg +=
+        "<title>\(HTMLText.escaped(bar.label)): \(HTMLText.escaped(format(bar.value)))</title></rect>"
+      let label = bar.label.count > 14 ? String(bar.label.prefix(13)) + "…" : bar.label
+      svg +=
+        "<text x=\"\(x + barWidth / 2)\" y=\"\(height - bottom + 16)\" text-anchor=\"middle\">"
+      svg += "\(HTMLText.escaped(label))</text>"
+    }
+    svg += legend(
+      ["increase", "decrease", totalLabel], y: height + 4,
+      colors: [palette[0], palette[1], "#1f3a5f"])
+    return svg + "</svg>"
+  }
+
+  /// The plot area every chart shares: 720 wide, the value axis on the left, values from
+  /// `minimum` (at most 0) to `maximum` scaled to pixels with integer arithmetic.
+  private struct Frame {
+    let width = 720
+    let left = 90
+    let bottom = 40
+    let top = 30
+    let height: Int
+    let maximum: Int64
+    let minimum: Int64
+
+    /// The pixel row of a value.
+    func y(_ value: Int64) -> Int {
+      let span = max(Int128(maximum) - Int128(minimum), 1)
+      return top + Int((Int128(maximum) - Int128(value)) * Int128(height - bottom - top) / span)
+    }
+  }
+
   private static func open(width: Int, height: Int, title: String) -> String {
     "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 \(width) \(height)\" "
       + "role=\"img\" aria-label=\"\(HTMLText.escaped(title))\"><title>\(HTMLText.escaped(title))</title>"
@@ -138,13 +191,13 @@ enum SVGChart {
       + "<text x=\"\(left - 6)\" y=\"\(zeroY + 4)\" text-anchor=\"end\">0</text>"
   }
 
-  private static func legend(_ names: [String], y: Int) -> String {
+  private static func legend(_ names: [String], y: Int, colors: [String] = palette) -> String {
     var svg = ""
     for (index, name) in names.enumerated() {
       let x = 10 + (index % 4) * 175
       let row = y + (index / 4) * 20
       svg +=
-        "<rect x=\"\(x)\" y=\"\(row)\" width=\"12\" height=\"12\" fill=\"\(palette[index % palette.count])\"/>"
+        "<rect x=\"\(x)\" y=\"\(row)\" width=\"12\" height=\"12\" fill=\"\(colors[index % colors.count])\"/>"
       svg +=
         "<text x=\"\(x + 18)\" y=\"\(row + 11)\">\(HTMLText.escaped(String(name.prefix(24))))</text>"
     }

@@ -10,7 +10,7 @@
 /// service of the pool is spread out exactly, the last claim taking what is left.
 struct AllocationBreakdown {
   /// One row: amounts of one team in one account and service.
-  struct Row: Equatable {
+  struct Row: Hashable {
     var basis: CostBasis
     /// The team; nil is the unallocated bucket.
     var team: String?
@@ -24,15 +24,6 @@ struct AllocationBreakdown {
     var shared = Money.zero
     /// Everything, unallocated cost included.
     var total = Money.zero
-  }
-
-  private struct Key: Hashable {
-    var basis: CostBasis
-    var team: String?
-    var currency: String
-    var accountID: String?
-    var accountName: String?
-    var service: String?
   }
 
   /// Sorted by basis, team (the bucket by `unallocated`, its name), currency, account and
@@ -61,18 +52,15 @@ struct AllocationBreakdown {
       held[Pool(basis: part.basis, currency: part.currency, pool: part.pool), default: []]
         .append(part)
     }
-    var sums: [Key: Row] = [:]
+    // Rows by where they are: the row with zero amounts is the key.
+    var sums: [Row: Row] = [:]
     func add(_ cell: AllocationCell, _ amount: Money, in account: (String?, String?, String?))
       throws(MoneyError)
     {
-      let key = Key(
+      let key = Row(
         basis: cell.basis, team: cell.team, currency: cell.currency, accountID: account.0,
         accountName: account.1, service: account.2)
-      var row =
-        sums[key]
-        ?? Row(
-          basis: key.basis, team: key.team, currency: key.currency, accountID: key.accountID,
-          accountName: key.accountName, service: key.service)
+      var row = sums[key] ?? key
       if cell.step.isDirect { row.direct = try row.direct.adding(amount) }
       if cell.step == .shared { row.shared = try row.shared.adding(amount) }
       row.total = try row.total.adding(amount)

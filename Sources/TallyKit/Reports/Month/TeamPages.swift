@@ -137,8 +137,9 @@ struct TeamPages {
         ("Services", "#services"), ("Accounts", "#accounts"), ("Resources", "#resources"),
       ],
       sections: [
-        totals, try waterfallSection(team), try servicesSection(team, breakdown),
-        try accountsSection(team, breakdown), try resourcesSection(team, basis: basis),
+        totals, try waterfallSection(team), try breakdownSection(team, breakdown, by: "service"),
+        try breakdownSection(team, breakdown, by: "account"),
+        try resourcesSection(team, basis: basis),
       ])
   }
 
@@ -150,8 +151,14 @@ struct TeamPages {
       text: "Where the cost comes from, step by step, as \"tally explain --team\" prints it: "
         + "each step's amount, and why it reached \(team.name).")
     for currency in team.explain.currencies {
-      let amounts = Money.roundedPreservingTotal(
-        try currency.steps.map { try Money(parsing: $0.amount) }, fractionDigits: 2)
+      let exact = try currency.steps.map { try Money(parsing: $0.amount) }
+      let amounts = Money.roundedPreservingTotal(exact, fractionDigits: 2)
+      section.charts.append(
+        SVGChart.waterfall(
+          title: "\(team.name): from each step to the total (\(currency.currency))",
+          steps: zip(currency.steps, exact).map { step, amount in
+            (step.source.isEmpty ? step.step : "\(step.step) \(step.source)", amount.nanos)
+          }, totalLabel: "total", format: { Money(nanos: $0).groupedCents }))
       section.tables.append(
         .init(
           caption: "Waterfall (\(currency.currency))",
@@ -206,29 +213,22 @@ struct TeamPages {
     }
   }
 
-  private func servicesSection(_ team: Team, _ rows: [AllocationBreakdown.Row]) throws
-    -> HTMLPage.Section
+  /// Cost by service or by usage account (`by`: "service" or "account").
+  private func breakdownSection(_ team: Team, _ rows: [AllocationBreakdown.Row], by: String)
+    throws -> HTMLPage.Section
   {
+    let byService = by == "service"
     var section = HTMLPage.Section(
-      id: "services", heading: "Services",
-      text: "Cost by service. Pool shares are spread over the services the pool held, in "
-        + "proportion, as in allocation.csv.")
+      id: byService ? "services" : "accounts", heading: byService ? "Services" : "Accounts",
+      text: "Cost by \(byService ? "service" : "usage account"). Pool shares are spread over the "
+        + "\(by)s the pool held, in proportion, as in allocation.csv.")
     section.tables = try breakdownTables(
-      team, rows, caption: "Cost by service", columns: [("Service", false)]
-    ) { [$0.service ?? "(no service)"] }
-    return section
-  }
-
-  private func accountsSection(_ team: Team, _ rows: [AllocationBreakdown.Row]) throws
-    -> HTMLPage.Section
-  {
-    var section = HTMLPage.Section(
-      id: "accounts", heading: "Accounts",
-      text: "Cost by usage account. Pool shares are spread over the accounts the pool held, in "
-        + "proportion, as in allocation.csv.")
-    section.tables = try breakdownTables(
-      team, rows, caption: "Cost by account", columns: [("Account", false), ("Name", false)]
-    ) { [$0.accountID ?? "(no account)", $0.accountName ?? ""] }
+      team, rows, caption: "Cost by \(by)",
+      columns: byService ? [("Service", false)] : [("Account", false), ("Name", false)]
+    ) {
+      byService
+        ? [$0.service ?? "(no service)"] : [$0.accountID ?? "(no account)", $0.accountName ?? ""]
+    }
     return section
   }
 
