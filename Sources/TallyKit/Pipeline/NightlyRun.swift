@@ -202,21 +202,32 @@ extension NightlyRun {
 
 /// What data a published month report was made from. It is written into the month's folder
 /// after the folder is published, so a run killed while rendering leaves no fingerprint and
-/// the next run makes the month again; a month whose imports changed since is made again too.
+/// the next run makes the month again; a month whose imports changed since is made again too,
+/// and so is a month whose report reads a month that changed: the report compares with the
+/// previous month, charts six months, and sizes commitments on a look-back of up to 60 days.
 public enum ReportFingerprint {
   static let fileName = ".tally-data-fingerprint"
 
   /// Records the month's current data fingerprint beside its published report.
   public static func record(store: Store, month: BillingMonth, root: String) throws {
     let path = "\(root)/\(month)/\(fileName)"
-    try Data(try store.dataFingerprint(of: month).utf8).write(to: URL(fileURLWithPath: path))
+    try Data(try fingerprint(store: store, month: month).utf8).write(
+      to: URL(fileURLWithPath: path))
   }
 
   /// Whether the month's published report was made from the data the store holds now.
   public static func isCurrent(store: Store, month: BillingMonth, root: String) -> Bool {
     guard let recorded = FileManager.default.contents(atPath: "\(root)/\(month)/\(fileName)"),
-      let current = try? store.dataFingerprint(of: month)
+      let current = try? fingerprint(store: store, month: month)
     else { return false }
     return String(decoding: recorded, as: UTF8.self) == current
+  }
+
+  /// The current imports of the six months ending with `month`: every month its report reads.
+  static func fingerprint(store: Store, month: BillingMonth) throws -> String {
+    var months = [month]
+    while months.count < 6 { months.insert(months[0].previous, at: 0) }
+    return try months.map { "\($0):" + (try store.dataFingerprint(of: $0)) }.joined(
+      separator: ";")
   }
 }

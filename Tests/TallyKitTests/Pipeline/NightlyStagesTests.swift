@@ -55,3 +55,40 @@ import Testing
     #expect(IndependentCSV.nanos(plan["unused_cost"]) == 1_900_000_000)
   }
 }
+
+/// A published report stays current until a month it reads changes: its own, or one of the
+/// five before it (previous-month columns, six-month charts, the commitments' look-back).
+@Suite struct ReportFingerprintTests {
+  @Test func aRestatedEarlierMonthMakesLaterReportsStale() throws {
+    let directory = try TemporaryDirectory()
+    let store = try MonthReportTests.store(in: directory)
+    let root = directory.file("out")
+    let september = BillingMonth(year: 2026, month: 9)
+    for month in [september, MonthReportTests.month] {
+      try MonthReport(store: store, month: month).publish(to: root)
+      try ReportFingerprint.record(store: store, month: month, root: root)
+      #expect(ReportFingerprint.isCurrent(store: store, month: month, root: root))
+    }
+    // A new delivery of October leaves September's report current.
+    let october = directory.file("october.csv")
+    try String(contentsOfFile: MonthReportTests.fixture, encoding: .utf8).replacingOccurrences(
+      of: ",USD,10.00,", with: ",USD,12.00,"
+    ).write(toFile: october, atomically: true, encoding: .utf8)
+    #expect(try Importer(store: store).importDelivery(at: october).status == .replaced)
+    #expect(ReportFingerprint.isCurrent(store: store, month: september, root: root))
+    #expect(!ReportFingerprint.isCurrent(store: store, month: MonthReportTests.month, root: root))
+
+    // A restated September makes both stale.
+    try MonthReport(store: store, month: MonthReportTests.month).publish(to: root)
+    try ReportFingerprint.record(store: store, month: MonthReportTests.month, root: root)
+    let restated = directory.file("september.csv")
+    // The provider drops September's last line.
+    let lines = try String(contentsOfFile: MonthReportTests.previousBill, encoding: .utf8)
+      .split(separator: "\n", omittingEmptySubsequences: true)
+    try (lines.dropLast().joined(separator: "\n") + "\n")
+      .write(toFile: restated, atomically: true, encoding: .utf8)
+    #expect(try Importer(store: store).importDelivery(at: restated).status == .replaced)
+    #expect(!ReportFingerprint.isCurrent(store: store, month: september, root: root))
+    #expect(!ReportFingerprint.isCurrent(store: store, month: MonthReportTests.month, root: root))
+  }
+}
