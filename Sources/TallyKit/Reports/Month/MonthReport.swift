@@ -81,6 +81,7 @@ public struct MonthReport {
     ["month-totals.csv", "imports.csv"] + (allocation == nil ? [] : ["allocation.csv"])
       + (policy == nil ? [] : ["policy-violations.csv"])
       + (unallocated == nil ? [] : ["unallocated-resources.csv"])
+      + (commitments == nil ? [] : ["owned-commitments.csv", "recommendations.csv"])
   }
 
   /// Writes the month's folder under `root` in full, swaps it into place as `root/YYYY-MM`,
