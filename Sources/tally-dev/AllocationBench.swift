@@ -255,10 +255,7 @@ struct AllocationBench {
 
     /// The 1-minute load average when the report is made: above the core count, wall times
     /// include waiting for a CPU.
-    var loadAverage: Double {
-      var loads = [Double](repeating: 0, count: 3)
-      return getloadavg(&loads, 3) > 0 ? loads[0] : 0
-    }
+    var loadAverage: Double { oneMinuteLoadAverage() }
 
     func table() -> String {
       var text = [

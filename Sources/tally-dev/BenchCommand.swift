@@ -282,6 +282,7 @@ struct BenchReport {
     var ok: Bool
     var status: String
     var wallSeconds: Double
+    var cpuSeconds: Double
     var rowsPerSecond: Double
     var megabytesPerSecond: Double
     var peakRSSMegabytes: Double
@@ -289,6 +290,7 @@ struct BenchReport {
     enum CodingKeys: String, CodingKey {
       case tool, command, ok, status
       case wallSeconds = "wall_seconds"
+      case cpuSeconds = "cpu_seconds"
       case rowsPerSecond = "rows_per_second"
       case megabytesPerSecond = "megabytes_per_second"
       case peakRSSMegabytes = "peak_rss_megabytes"
@@ -305,9 +307,11 @@ struct BenchReport {
     var generationSeconds: Double
     var results: [Row]
     var tallyToSQLiteWallRatio: Double?
+    var loadAverage: Double
 
     enum CodingKeys: String, CodingKey {
       case file, lines, columns, bytes, seed, reused, results
+      case loadAverage = "load_average"
       case generationSeconds = "generation_seconds"
       case tallyToSQLiteWallRatio = "tally_to_sqlite3_wall_ratio"
     }
@@ -319,7 +323,7 @@ struct BenchReport {
       return Row(
         tool: run.tool, command: run.arguments, ok: run.failure == nil,
         status: run.failure ?? run.result.statusDescription, wallSeconds: wall,
-        rowsPerSecond: Double(bill.lines) / wall,
+        cpuSeconds: run.result.cpuSeconds, rowsPerSecond: Double(bill.lines) / wall,
         megabytesPerSecond: Double(bill.bytes) / 1e6 / wall,
         peakRSSMegabytes: Double(run.result.peakResidentBytes) / 1_048_576)
     }
@@ -339,7 +343,7 @@ struct BenchReport {
         format: "%@: %d rows, %d columns, %.1f MB%@", bill.path, bill.lines, bill.columns,
         Double(bill.bytes) / 1e6, bill.reused ? " (reused)" : ""),
       "",
-      "tool        wall s      rows/s      MB/s   peak RSS MB   status",
+      "tool        wall s    CPU s      rows/s      MB/s   peak RSS MB   status",
     ]
     for row in rows {
       // Foundation's `%-8@` does not pad on Linux: pad the name in Swift.
@@ -347,15 +351,18 @@ struct BenchReport {
       lines.append(
         tool
           + String(
-            format: " %9.2f %11.0f %9.1f %13.1f   ", row.wallSeconds, row.rowsPerSecond,
-            row.megabytesPerSecond, row.peakRSSMegabytes) + row.status)
+            format: " %9.2f %8.2f %11.0f %9.1f %13.1f   ", row.wallSeconds, row.cpuSeconds,
+            row.rowsPerSecond, row.megabytesPerSecond, row.peakRSSMegabytes) + row.status)
     }
     if let ratio {
       lines.append("")
       lines.append(String(format: "tally/sqlite3 wall time: %.2f", ratio))
     }
     lines.append("")
-    lines.append("MB = 10^6 bytes of CSV; peak RSS MB = MiB (ru_maxrss of wait4).")
+    lines.append(
+      "MB = 10^6 bytes of CSV; peak RSS MB = MiB (ru_maxrss of wait4); CPU s = user + system, "
+        + "all threads (wait4).")
+    lines.append(String(format: "load average (1 min) at the end: %.2f", oneMinuteLoadAverage()))
     return lines.joined(separator: "\n")
   }
 
@@ -363,7 +370,7 @@ struct BenchReport {
     let document = Document(
       file: bill.path, lines: bill.lines, columns: bill.columns, bytes: bill.bytes,
       seed: bill.seed, reused: bill.reused, generationSeconds: bill.generationSeconds,
-      results: rows, tallyToSQLiteWallRatio: ratio)
+      results: rows, tallyToSQLiteWallRatio: ratio, loadAverage: oneMinuteLoadAverage())
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     return String(decoding: try encoder.encode(document), as: UTF8.self)

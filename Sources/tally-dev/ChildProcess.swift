@@ -93,3 +93,9 @@ enum ChildProcess {
     return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
   }
 }
+
+/// The 1-minute load average now: above the core count, wall times include waiting for a CPU.
+func oneMinuteLoadAverage() -> Double {
+  var loads = [Double](repeating: 0, count: 3)
+  return getloadavg(&loads, 3) > 0 ? loads[0] : 0
+}

@@ -128,6 +128,37 @@ struct CSVRecordArena: ~Copyable {
       count: mark.fieldEnd - first, line: mark.line)
   }
 
+  /// Empties the arena and continues where `previous` stopped, as ``compact()`` continues where
+  /// the arena itself stopped: the record `previous` was parsing when its chunk ended is copied
+  /// to the front, and the line count and the `keeping:` mask carry over. Used when arenas take
+  /// turns (``CSVReader/forEachRecord(keeping:parsingAhead:_:)``).
+  mutating func start(after previous: borrowing CSVRecordArena) {
+    let firstField = previous.recordFirstField
+    let firstByte = firstField == 0 ? 0 : previous.fieldEnds[firstField - 1]
+    let partialBytes = previous.byteCount - firstByte
+    let partialFields = previous.fieldCount - firstField
+    byteCount = 0
+    fieldCount = 0
+    if partialBytes > byteCapacity { growBytes(toHold: partialBytes) }
+    while partialFields > fieldCapacity { growFields() }
+    if partialBytes > 0 {
+      bytes.copyMemory(from: previous.bytes + firstByte, byteCount: partialBytes)
+    }
+    for index in 0..<partialFields {
+      fieldEnds[index] = previous.fieldEnds[firstField + index] - firstByte
+    }
+    byteCount = partialBytes
+    fieldCount = partialFields
+    recordCount = 0
+    delivered = 0
+    recordFirstField = 0
+    recordLine = previous.recordLine
+    line = previous.line
+    afterCarriageReturn = previous.afterCarriageReturn
+    keepAll = previous.keepAll
+    keep = previous.keep
+  }
+
   /// Drops the delivered records, moving the partial record's bytes and offsets to the front.
   mutating func compact() {
     guard delivered > 0 else { return }

@@ -3,8 +3,6 @@ import Foundation
 /// The state of one bill delivery while its files are read inside the import's transaction.
 struct DeliveryLoad {
   let path: String
-  /// The delivery's identity (for a single file, the file's SHA-256).
-  let sha256: String
   var importID: Int64?
   var writer: CostLineWriter?
   var format = ""
@@ -17,60 +15,59 @@ struct DeliveryLoad {
   var totals: [PeriodTotals] { periods.totals }
   var lineIDs: ClosedRange<Int64>? { writer?.lineIDs }
 
-  init(path: String, sha256: String) {
+  init(path: String) {
     self.path = path
-    self.sha256 = sha256
   }
 
-  /// Reads one data file of the delivery; `fileSHA256` is recorded with the file.
-  mutating func read(file: String, store: Store, sha256 fileSHA256: String, jsonLines: Bool)
-    throws
-  {
+  /// Reads one data file of the delivery. Its entry in ``files`` has no SHA-256 yet: the
+  /// importer fills it in, since it may hash the file while it is read.
+  mutating func read(file: String, store: Store, jsonLines: Bool) throws {
     if jsonLines {
       let lines = GCPBillingJSONLines(source: try openByteSource(path: file), path: file)
       let header = GCPBillingJSONLines.header
       var mapper = try GCPBillingMapper(header: header, path: file, version: "jsonl")
       try read(
-        file: file, sha256: fileSHA256, store: store, header: header, mapper: &mapper,
+        file: file, store: store, header: header, mapper: &mapper,
         reportsColumnNumbers: false
       ) { _, body in try lines.forEachRecord(body) }
       return
     }
     let reader = CSVReader(source: try openByteSource(path: file), path: file)
     let header = Header(try reader.readHeader())
+    // Parsed on a second thread while this one maps and inserts.
     let records: ([Bool], (CSVRecord) throws -> Void) throws -> Void = { kept, body in
-      try reader.forEachRecord(keeping: kept, body)
+      try reader.forEachRecord(keeping: kept, parsingAhead: true, body)
     }
     switch FormatDetection.csvKind(header) {
     case .focus?:
       var mapper = try FocusMapper(header: header, path: file)
       try read(
-        file: file, sha256: fileSHA256, store: store, header: header, mapper: &mapper,
+        file: file, store: store, header: header, mapper: &mapper,
         records: records)
     case .awsCUR?:
       var mapper = try AWSCURMapper(header: header, path: file)
       try read(
-        file: file, sha256: fileSHA256, store: store, header: header, mapper: &mapper,
+        file: file, store: store, header: header, mapper: &mapper,
         records: records)
     case .awsCUR2?:
       var mapper = try AWSCURMapper(header: header, path: file, schema: .cur2)
       try read(
-        file: file, sha256: fileSHA256, store: store, header: header, mapper: &mapper,
+        file: file, store: store, header: header, mapper: &mapper,
         records: records)
     case .azure(let agreement)?:
       var mapper = try AzureCostMapper(header: header, path: file, agreement: agreement)
       try read(
-        file: file, sha256: fileSHA256, store: store, header: header, mapper: &mapper,
+        file: file, store: store, header: header, mapper: &mapper,
         records: records)
     case .gcpBilling?:
       var mapper = try GCPBillingMapper(header: header, path: file, version: "csv")
       try read(
-        file: file, sha256: fileSHA256, store: store, header: header, mapper: &mapper,
+        file: file, store: store, header: header, mapper: &mapper,
         records: records)
     case .ociCostReport?:
       var mapper = try OCICostReportMapper(header: header, path: file)
       try read(
-        file: file, sha256: fileSHA256, store: store, header: header, mapper: &mapper,
+        file: file, store: store, header: header, mapper: &mapper,
         records: records)
     case .inventory?, .focusContractCommitment?, nil:
       let start = header.names.prefix(6).joined(separator: ",")
@@ -82,7 +79,7 @@ struct DeliveryLoad {
   }
 
   private mutating func read<Mapper: CostLineMapper>(
-    file: String, sha256 fileSHA256: String, store: Store, header: Header,
+    file: String, store: Store, header: Header,
     mapper: inout Mapper, reportsColumnNumbers: Bool = true,
     records: ([Bool], (CSVRecord) throws -> Void) throws -> Void
   ) throws {
@@ -90,7 +87,7 @@ struct DeliveryLoad {
       format = mapper.format
       formatVersion = mapper.formatVersion
       let id = try store.beginImport(
-        path: path, sha256: sha256, format: mapper.format, formatVersion: mapper.formatVersion)
+        path: path, format: mapper.format, formatVersion: mapper.formatVersion)
       importID = id
       writer = try CostLineWriter(connection: store.connection, importID: id)
     } else if format != mapper.format {
@@ -101,7 +98,7 @@ struct DeliveryLoad {
     guard let writer else { return }
     var rowCount = 0
     var firstSource: String?
-    let byteCount = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int64) ?? 0
+    let byteCount = (try? fileSize(file)) ?? 0
     try records(mapper.keptColumns) { record in
       var fields = RecordFields(
         record: record, header: header, path: file, nullLiteral: mapper.readsNULLAsNull)
@@ -128,7 +125,7 @@ struct DeliveryLoad {
       datasetEvidence?.merge(evidence)
     }
     files.append(
-      ImportedFile(path: file, sha256: fileSHA256, byteCount: byteCount, rowCount: rowCount))
+      ImportedFile(path: file, sha256: "", byteCount: byteCount, rowCount: rowCount))
   }
 }
 

@@ -80,7 +80,7 @@ public struct Importer {
     let importer = Importer(store: store)
     switch try importer.plan(path) {
     case .bill(let delivery):
-      let sha256 = try importer.deliverySHA256(path: path, files: delivery)
+      let sha256 = delivery.sha256(fileHashes: try delivery.fileHashes())
       return try store.importWithSHA256(sha256) != nil
     case .inventory:
       return try store.inventorySnapshotWithSHA256(try sha256Hex(of: path)) != nil
@@ -147,20 +147,50 @@ public struct Importer {
   }
 
   private func importBill(path: String, delivery: BillDeliveryFiles) throws -> ImportOutcome {
-    let sha256 = try deliverySHA256(path: path, files: delivery)
-    if let earlier = try store.importWithSHA256(sha256) {
-      return ImportOutcome(
-        path: path, status: .skipped, format: "", source: earlier.source, importID: earlier.id,
-        rowCount: 0, totals: [], replacedImports: [])
+    if delivery.manifest == nil, try !store.hasImportedFile(ofSize: try fileSize(path)) {
+      // No file of this size was ever imported, so these bytes were not: hash them on another
+      // thread while they are parsed, instead of reading the file twice.
+      let hashing = BackgroundWork<String> { work in
+        try sha256Hex(of: path, stoppingWhen: { work.isCancelled })
+      }
+      defer { hashing.cancel() }
+      do {
+        return try load(path: path, delivery: delivery) { [try hashing.wait()] }
+      } catch let skip as SameBytesImported {
+        return skip.outcome
+      }
     }
-    return try store.transaction {
-      var load = DeliveryLoad(path: path, sha256: sha256)
+    let hashes = try delivery.fileHashes()
+    if let earlier = try store.importWithSHA256(delivery.sha256(fileHashes: hashes)) {
+      return SameBytesImported(path: path, earlier: earlier).outcome
+    }
+    return try load(path: path, delivery: delivery) { hashes }
+  }
+
+  /// Reads the delivery's files into the store in one transaction, checks the totals, and
+  /// records the import. `fileHashes` gives the SHA-256 of the manifest (if any) and of each data
+  /// file, in order; it is called once the files are read, so that hashing can overlap reading.
+  ///
+  /// - Throws: ``SameBytesImported`` (after rolling back) when the hashes show that the delivery
+  ///   was imported before.
+  private func load(
+    path: String, delivery: BillDeliveryFiles, fileHashes: () throws -> [String]
+  ) throws -> ImportOutcome {
+    try store.transaction {
+      var load = DeliveryLoad(path: path)
       for file in delivery.data {
-        try load.read(
-          file: file, store: store, sha256: try sha256Hex(of: file), jsonLines: delivery.jsonLines)
+        try load.read(file: file, store: store, jsonLines: delivery.jsonLines)
       }
       guard let importID = load.importID else {
         throw ImportInternalError(description: "no import was started for \(path)")
+      }
+      let hashes = try fileHashes()
+      let sha256 = delivery.sha256(fileHashes: hashes)
+      if let earlier = try store.importWithSHA256(sha256) {
+        throw SameBytesImported(path: path, earlier: earlier)
+      }
+      for (index, hash) in hashes.suffix(load.files.count).enumerated() {
+        load.files[index].sha256 = hash
       }
       var read = load.totals.sorted { ($0.month, $0.currency) < ($1.month, $1.currency) }
       var stream = load.source ?? "\(load.format):no-lines"
@@ -177,7 +207,8 @@ public struct Importer {
         read = outcome.expectedTotals(read)
         notes = outcome.notes
       }
-      let stored = try load.lineIDs.map { try store.storedTotals(lineIDs: $0) } ?? []
+      let readBack = try load.lineIDs.map { try store.readBack(lineIDs: $0) }
+      let stored = readBack?.totals ?? []
       guard stored == read else {
         throw ImportInternalError(
           description: "\(path): the totals stored (\(stored)) differ from the totals read from "
@@ -185,8 +216,8 @@ public struct Importer {
       }
       let source = sourceName.map { "\($0)/\(stream)" } ?? stream
       let replaced = try store.finishImport(
-        id: importID, source: source, formatVersion: formatVersion, files: load.files,
-        totals: read, lineIDs: load.lineIDs)
+        id: importID, source: source, sha256: sha256, formatVersion: formatVersion,
+        files: load.files, totals: read, lineIDs: load.lineIDs, lineGroups: readBack?.groups)
       var outcome = ImportOutcome(
         path: path, status: replaced.isEmpty ? .imported : .replaced,
         format: "\(load.format) \(formatVersion)", source: source, importID: importID,
@@ -195,17 +226,6 @@ public struct Importer {
       PausePoint.reach("import")
       return outcome
     }
-  }
-
-  /// The identity of a bill delivery: a single file's SHA-256, or a hash over the manifest's
-  /// and its files' hashes.
-  private func deliverySHA256(path: String, files: BillDeliveryFiles) throws(InputError) -> String {
-    guard let manifest = files.manifest else { return try sha256Hex(of: path) }
-    var hasher = SHA256()
-    for file in [manifest.path] + files.data {
-      hasher.update(data: Array(try sha256Hex(of: file).utf8))
-    }
-    return hex(hasher.finalize())
   }
 
   private func unrecognised(_ header: Header, file: String) -> InputError {
@@ -223,15 +243,59 @@ private struct BillDeliveryFiles {
   var data: [String]
   /// The data is a GCP billing export as newline-delimited JSON.
   var jsonLines: Bool
+
+  /// The SHA-256 of the manifest (if any) and of each data file, in that order.
+  func fileHashes() throws(InputError) -> [String] {
+    var hashes: [String] = []
+    for file in [manifest?.path].compactMap({ $0 }) + data {
+      hashes.append(try sha256Hex(of: file))
+    }
+    return hashes
+  }
+
+  /// The identity of the delivery from ``fileHashes()``: a single file's SHA-256, or a hash over
+  /// the manifest's and its files' hashes.
+  func sha256(fileHashes: [String]) -> String {
+    guard manifest != nil else { return fileHashes.first ?? "" }
+    var hasher = SHA256()
+    for hash in fileHashes { hasher.update(data: Array(hash.utf8)) }
+    return hex(hasher.finalize())
+  }
 }
 
-/// SHA-256 of a file's bytes as stored (compressed files are hashed compressed), hex.
-func sha256Hex(of path: String) throws(InputError) -> String {
+/// An earlier import holds exactly the bytes of the delivery being imported: it is skipped.
+private struct SameBytesImported: Error {
+  var path: String
+  var earlier: StoredImport
+
+  var outcome: ImportOutcome {
+    ImportOutcome(
+      path: path, status: .skipped, format: "", source: earlier.source, importID: earlier.id,
+      rowCount: 0, totals: [], replacedImports: [])
+  }
+}
+
+/// The size of the file at `path` in bytes.
+func fileSize(_ path: String) throws(InputError) -> Int64 {
+  do {
+    let attributes = try FileManager.default.attributesOfItem(atPath: path)
+    return (attributes[.size] as? NSNumber)?.int64Value ?? 0
+  } catch {
+    throw InputError("cannot read the file's size", at: SourceLocation(file: path))
+  }
+}
+
+/// SHA-256 of a file's bytes as stored (compressed files are hashed compressed), hex; reading
+/// stops early, with an empty result, once `stop` returns true.
+func sha256Hex(of path: String, stoppingWhen stop: () -> Bool = { false }) throws(InputError)
+  -> String
+{
   let source = try FileByteSource(path: path)
   var hasher = SHA256()
   let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
   defer { buffer.deallocate() }
   while true {
+    if stop() { return "" }
     let count = try source.read(into: buffer)
     if count == 0 { break }
     hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))

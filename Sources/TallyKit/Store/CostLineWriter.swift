@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  internal import Glibc
+#else
+  internal import Darwin
+#endif
+
 /// The bulk write path of an import: one prepared statement reused for every line, text bound
 /// straight from the parse buffer without copying, and dimension values interned through
 /// in-memory tables so that the database is asked only about values it has not seen.
@@ -133,7 +139,10 @@ final class CostLineWriter {
 /// provider and key, looked up in memory first.
 private struct Dimension: ~Copyable {
   private var known = ByteKeyedTable()
+  /// The key of the last lookup (provider, a zero byte, key), and its id: consecutive lines
+  /// usually repeat their account, service and region, so most lookups end here.
   private var scratch: [UInt8] = []
+  private var lastID: Int64?
   private let select: Statement
   private let insert: Statement
   private let hasAttribute: Bool
@@ -165,11 +174,16 @@ private struct Dimension: ~Copyable {
     _ provider: UnsafeRawBufferPointer, _ key: UnsafeRawBufferPointer,
     attribute: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
   ) throws(SQLiteError) -> Int64 {
+    if let lastID, isLastKey(provider, key) { return lastID }
+    lastID = nil
     scratch.removeAll(keepingCapacity: true)
     scratch.append(contentsOf: provider)
     scratch.append(0)
     scratch.append(contentsOf: key)
-    if let id = scratch.withUnsafeBytes({ known.value(for: $0) }) { return id }
+    if let id = scratch.withUnsafeBytes({ known.value(for: $0) }) {
+      lastID = id
+      return id
+    }
 
     select.bindText(borrowing: provider, at: 1)
     select.bindText(borrowing: key, at: 2)
@@ -198,7 +212,23 @@ private struct Dimension: ~Copyable {
       id = try selectAgain(provider, key)
     }
     scratch.withUnsafeBytes { known.insert(id, for: $0) }
+    lastID = id
     return id
+  }
+
+  /// Whether (provider, key) is the key held in `scratch`.
+  private func isLastKey(_ provider: UnsafeRawBufferPointer, _ key: UnsafeRawBufferPointer)
+    -> Bool
+  {
+    guard scratch.count == provider.count + 1 + key.count else { return false }
+    return scratch.withUnsafeBytes { last in
+      guard let stored = last.baseAddress else { return false }
+      let sameProvider =
+        provider.baseAddress.map { memcmp(stored, $0, provider.count) == 0 } ?? true
+      return sameProvider
+        && (key.baseAddress.map { memcmp(stored + provider.count + 1, $0, key.count) == 0 }
+          ?? true)
+    }
   }
 
   private func selectAgain(_ provider: UnsafeRawBufferPointer, _ key: UnsafeRawBufferPointer)

@@ -54,42 +54,53 @@ extension Store {
       replacedBy: statement.optionalInt64(at: 3))
   }
 
-  /// Records the start of an import; its lines follow. Call inside a transaction.
-  func beginImport(path: String, sha256: String, format: String, formatVersion: String)
-    throws(SQLiteError) -> Int64
+  /// Whether some imported file had `byteCount` bytes (or an unknown size): when none had, no
+  /// earlier import can hold the same bytes as a file of that size.
+  public func hasImportedFile(ofSize byteCount: Int64) throws(SQLiteError) -> Bool {
+    let statement = try connection.prepare(
+      "SELECT 1 FROM import_files WHERE byte_count IN (?, 0) LIMIT 1")
+    statement.bind(byteCount, at: 1)
+    return try statement.step()
+  }
+
+  /// Records the start of an import; its lines follow, and ``finishImport`` records its
+  /// SHA-256. Call inside a transaction.
+  func beginImport(path: String, format: String, formatVersion: String) throws(SQLiteError)
+    -> Int64
   {
     let statement = try connection.prepare(
       """
       INSERT INTO imports (source, path, sha256, format, format_version, row_count, imported_at)
-      VALUES ('', ?, ?, ?, ?, 0, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+      VALUES ('', ?, '', ?, ?, 0, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
       """)
     statement.bind(path, at: 1)
-    statement.bind(sha256, at: 2)
-    statement.bind(format, at: 3)
-    statement.bind(formatVersion, at: 4)
+    statement.bind(format, at: 2)
+    statement.bind(formatVersion, at: 3)
     try statement.run()
     return connection.lastInsertRowID
   }
 
-  /// Records what an import delivered (with its line groups, for the policy stage), and
-  /// supersedes the earlier deliveries of the same source for the same months: their lines for
-  /// those months are deleted. Returns the ids of the imports that this one replaced wholly or
-  /// in part. Call inside the import's transaction.
+  /// Records what an import delivered (its identity `sha256`, files, totals and the line
+  /// groups read back from its lines, for the policy stage and the allocation), and supersedes
+  /// the earlier deliveries of the same source for the same months: their lines for those months
+  /// are deleted. Returns the ids of the imports that this one replaced wholly or in part. Call
+  /// inside the import's transaction.
   func finishImport(
-    id: Int64, source: String, formatVersion: String, files: [ImportedFile],
-    totals: [PeriodTotals], lineIDs: ClosedRange<Int64>?
+    id: Int64, source: String, sha256: String, formatVersion: String, files: [ImportedFile],
+    totals: [PeriodTotals], lineIDs: ClosedRange<Int64>?, lineGroups: LineGroups?
   ) throws(SQLiteError) -> [Int64] {
     let update = try connection.prepare(
       """
-      UPDATE imports SET source = ?, format_version = ?, row_count = ?,
+      UPDATE imports SET source = ?, sha256 = ?, format_version = ?, row_count = ?,
         first_line_id = ?, last_line_id = ? WHERE id = ?
       """)
     update.bind(source, at: 1)
-    update.bind(formatVersion, at: 2)
-    update.bind(Int64(totals.reduce(0) { $0 + $1.rowCount }), at: 3)
-    update.bind(lineIDs?.lowerBound, at: 4)
-    update.bind(lineIDs?.upperBound, at: 5)
-    update.bind(id, at: 6)
+    update.bind(sha256, at: 2)
+    update.bind(formatVersion, at: 3)
+    update.bind(Int64(totals.reduce(0) { $0 + $1.rowCount }), at: 4)
+    update.bind(lineIDs?.lowerBound, at: 5)
+    update.bind(lineIDs?.upperBound, at: 6)
+    update.bind(id, at: 7)
     try update.run()
 
     let insertFile = try connection.prepare(
@@ -120,7 +131,7 @@ extension Store {
       insertTotals.bind(period.totals.contracted.nanos, at: 8)
       try insertTotals.run()
     }
-    if let lineIDs { try recordLineGroups(importID: id, lineIDs: lineIDs) }
+    if let lineGroups { try insertLineGroups(lineGroups, importID: id) }
     return try supersedeEarlierDeliveries(of: source, by: id, months: Set(totals.map(\.month)))
   }
 
@@ -165,20 +176,6 @@ extension Store {
       try markReplaced.run()
     }
     return replaced.sorted()
-  }
-
-  /// The totals of an import's lines as stored, per month and currency: the reconciliation
-  /// check compares them with the totals read from the file.
-  func storedTotals(lineIDs: ClosedRange<Int64>) throws(SQLiteError) -> [PeriodTotals] {
-    let statement = try connection.prepare(
-      """
-      SELECT billing_period, billing_currency, count(*), sum(billed_cost), sum(effective_cost),
-        sum(list_cost), sum(contracted_cost)
-      FROM cost_lines WHERE id BETWEEN ? AND ? GROUP BY 1, 2 ORDER BY 1, 2
-      """)
-    statement.bind(lineIDs.lowerBound, at: 1)
-    statement.bind(lineIDs.upperBound, at: 2)
-    return try periodTotals(statement)
   }
 
   func periodTotals(_ statement: borrowing Statement) throws(SQLiteError) -> [PeriodTotals] {

@@ -73,25 +73,42 @@ struct LineGroups {
   }
 }
 
+/// An import's lines as read back from the store after they were written: their line groups,
+/// and their totals per month and currency, which the reconciliation check compares with the
+/// totals read from the file.
+struct ImportReadBack {
+  var groups: LineGroups
+  /// Sorted by month, then currency.
+  var totals: [PeriodTotals]
+}
+
 extension Store {
-  /// Records the line groups of an import's lines (see ``lineGroups(in:fields:)``): every line
-  /// of a month falls in one group per tag set, usage account, billing account, resource,
-  /// service, region, currency, provider, charge category and line type. Call inside the
-  /// import's transaction.
-  ///
-  /// This is one more pass over the import's lines (about half a second per million), so that
-  /// evaluating a month reads tens of thousands of groups instead of millions of lines.
+  /// Reads an import's lines back in one pass (see ``readBack(lineIDs:)``) and records their
+  /// line groups. Call inside the import's transaction.
   func recordLineGroups(importID: Int64, lineIDs: ClosedRange<Int64>) throws(SQLiteError) {
+    try insertLineGroups(try readBack(lineIDs: lineIDs).groups, importID: importID)
+  }
+
+  /// Reads the lines `lineIDs` (one import's) once, summing them into line groups and into
+  /// totals per month and currency: every line of a month falls in one group per tag set, usage
+  /// account, billing account, resource, service, region, currency, provider, charge category
+  /// and line type.
+  ///
+  /// This pass (about half a second per million lines) lets evaluating and allocating a month
+  /// read tens of thousands of groups instead of millions of lines; the same pass checks the
+  /// import's totals, so reconciling costs no second scan.
+  func readBack(lineIDs: ClosedRange<Int64>) throws(SQLiteError) -> ImportReadBack {
     let statement = try connection.prepare(
       """
       SELECT billing_period, tag_set, coalesce(sub_account, billing_account), billing_account,
         resource, service, region, billing_currency, provider, charge_category, x_line_item_type,
-        billed_cost, effective_cost, list_cost
+        billed_cost, effective_cost, list_cost, contracted_cost
       FROM cost_lines WHERE id BETWEEN ? AND ?
       """)
     statement.bind(lineIDs.lowerBound, at: 1)
     statement.bind(lineIDs.upperBound, at: 2)
     var groups = LineGroups()
+    var totals = PeriodSums()
     var key = LineGroupKey()
     while try statement.step() {
       key.period = groups.intern(statement.textBytes(at: 0))
@@ -105,10 +122,19 @@ extension Store {
       key.provider = groups.intern(statement.textBytes(at: 8))
       key.chargeCategory = groups.intern(statement.textBytes(at: 9))
       key.lineType = groups.intern(statement.textBytes(at: 10))
-      groups.add(
-        key, lines: 1, billed: Int128(statement.int64(at: 11)),
-        effective: Int128(statement.int64(at: 12)), list: Int128(statement.int64(at: 13)))
+      let billed = Int128(statement.int64(at: 11))
+      let effective = Int128(statement.int64(at: 12))
+      let list = Int128(statement.int64(at: 13))
+      groups.add(key, lines: 1, billed: billed, effective: effective, list: list)
+      totals.add(
+        period: key.period, currency: key.currency, billed: billed, effective: effective,
+        list: list, contracted: Int128(statement.int64(at: 14)))
     }
+    return ImportReadBack(groups: groups, totals: try totals.periodTotals(texts: groups.texts))
+  }
+
+  /// Stores an import's line groups. Call inside the import's transaction.
+  func insertLineGroups(_ groups: LineGroups, importID: Int64) throws(SQLiteError) {
     let insert = try connection.prepare(
       """
       INSERT INTO line_groups (import_id, billing_period, tag_set, account, billing_account,
@@ -283,6 +309,65 @@ extension Store {
       statement.reset()
     }
     return result
+  }
+}
+
+/// Lines and their four costs summed per month and currency, both given as indexes into
+/// ``LineGroups/texts``; an import has a few such pairs.
+private struct PeriodSums {
+  private struct Sums {
+    var period: Int32
+    var currency: Int32
+    var lines = 0
+    var billed: Int128 = 0
+    var effective: Int128 = 0
+    var list: Int128 = 0
+    var contracted: Int128 = 0
+  }
+  private var entries: [Sums] = []
+  /// The entry the last line went to: consecutive lines nearly always share it.
+  private var last = 0
+
+  mutating func add(
+    period: Int32, currency: Int32, billed: Int128, effective: Int128, list: Int128,
+    contracted: Int128
+  ) {
+    if last >= entries.count || entries[last].period != period
+      || entries[last].currency != currency
+    {
+      if let found = entries.firstIndex(where: { $0.period == period && $0.currency == currency }) {
+        last = found
+      } else {
+        entries.append(Sums(period: period, currency: currency))
+        last = entries.count - 1
+      }
+    }
+    entries[last].lines += 1
+    entries[last].billed += billed
+    entries[last].effective += effective
+    entries[last].list += list
+    entries[last].contracted += contracted
+  }
+
+  /// The sums, sorted by month and currency; months that do not parse are left out.
+  func periodTotals(texts: [String]) throws(SQLiteError) -> [PeriodTotals] {
+    var result: [PeriodTotals] = []
+    for entry in entries {
+      guard let month = BillingMonth(texts[Int(entry.period)]) else { continue }
+      guard let billed = Int64(exactly: entry.billed),
+        let effective = Int64(exactly: entry.effective), let list = Int64(exactly: entry.list),
+        let contracted = Int64(exactly: entry.contracted)
+      else {
+        throw SQLiteError(code: 1, message: "integer overflow in the sums of \(month)", sql: nil)
+      }
+      result.append(
+        PeriodTotals(
+          month: month, currency: texts[Int(entry.currency)], rowCount: entry.lines,
+          totals: CostTotals(
+            billed: Money(nanos: billed), effective: Money(nanos: effective),
+            list: Money(nanos: list), contracted: Money(nanos: contracted))))
+    }
+    return result.sorted { ($0.month, $0.currency) < ($1.month, $1.currency) }
   }
 }
 

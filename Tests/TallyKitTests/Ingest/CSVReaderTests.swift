@@ -39,13 +39,74 @@ private let fixtureRecords = [
 
 private let chunkSizes = [1, 2, 3, 7, 64, 1 << 20]
 
+/// Spaces and tabs in every position libcsv would trim by default, and inside fields; each is
+/// data (RFC 4180). Expected fields written by hand from the lines.
+private let spacedLines = [
+  "h1,h2,h3\n",  // 1
+  " x ,y z,\t\n",  // 2: leading and trailing space, an inner space, a lone tab
+  "\" lead\",\"trail \",mid  dle\n",  // 3: spaces inside quotes, two inner spaces
+  "tab\there,x ,\ty\n",  // 4: inner tab, trailing space, leading tab
+  "a,b,c\n",  // 5: none
+  "  ,  ,  ",  // 6: fields of spaces only, and no line break at the end
+]
+private let spacedRecords = [
+  Record(2, [" x ", "y z", "\t"]),
+  Record(3, [" lead", "trail ", "mid  dle"]),
+  Record(4, ["tab\there", "x ", "\ty"]),
+  Record(5, ["a", "b", "c"]),
+  Record(6, ["  ", "  ", "  "]),
+]
+
 @Suite("CSVReader")
 struct CSVReaderTests {
-  @Test("identical records and lines for every chunk size", arguments: chunkSizes)
-  func fixtureForEveryChunkSize(chunkSize: Int) throws {
-    let (header, records) = try ReaderTestSupport.readAll(fixture, chunkSize: chunkSize)
+  @Test(
+    "identical records and lines for every chunk size, parsing ahead or not",
+    arguments: chunkSizes, [false, true])
+  func fixtureForEveryChunkSize(chunkSize: Int, parsingAhead: Bool) throws {
+    let (header, records) = try ReaderTestSupport.readAll(
+      fixture, chunkSize: chunkSize, parsingAhead: parsingAhead)
     #expect(header == fixtureHeader)
     #expect(records == fixtureRecords)
+  }
+
+  @Test(
+    "a keeping: mask carries over between the arenas that parse ahead", arguments: [1, 3, 64])
+  func keepingMaskParsingAhead(chunkSize: Int) throws {
+    let (_, records) = try ReaderTestSupport.readAll(
+      fixture, chunkSize: chunkSize, keeping: [true, false, false, true], parsingAhead: true)
+    #expect(
+      records == fixtureRecords.map { Record($0.line, [$0.fields[0], "", "", $0.fields[3]]) })
+  }
+
+  @Test(
+    "spaces and tabs around fields are data for every chunk size", arguments: 1...40,
+    [false, true])
+  func spacesAreKept(chunkSize: Int, parsingAhead: Bool) throws {
+    let read = try ReaderTestSupport.readAll(
+      Array(spacedLines.joined().utf8), chunkSize: chunkSize, parsingAhead: parsingAhead)
+    #expect(read.header == ["h1", "h2", "h3"])
+    #expect(read.records == spacedRecords)
+  }
+
+  @Test("the space test is needed exactly where libcsv would trim")
+  func spaceTestNeeded() {
+    func needs(_ text: String) -> Bool {
+      Array(text.utf8).withUnsafeBytes { mayTrimSpaces($0) }
+    }
+    // Nowhere to trim: no spaces, or only spaces between other bytes (also across eight-byte
+    // words).
+    #expect(!needs(""))
+    #expect(!needs("a,b\nc,d\n"))
+    #expect(!needs("USD 0.0104 per On Demand Linux t3.micro Instance Hour,x\ty\n"))
+    // Next to a comma, a quote, a line break, or at either end of the piece.
+    #expect(needs("abcdefgh, ijklmnop"))
+    #expect(needs("abcdefgh ,ijklmnop"))
+    #expect(needs("abcdefghijklmno\"\tx"))
+    #expect(needs("abcdefghijk\" x"))
+    #expect(needs("abcdefghijklm \n"))
+    #expect(needs("abcdefghijklm\r\tx"))
+    #expect(needs(" abc"))
+    #expect(needs("abc\t"))
   }
 
   @Test("fields are the exact bytes", arguments: [1, 1 << 20])
@@ -179,13 +240,14 @@ struct CSVReaderTests {
     #expect(shortHeader == [String(decoding: [0xEF, 0xBB], as: UTF8.self)])
   }
 
-  @Test("errors thrown by body propagate unchanged")
-  func bodyErrorsPropagate() throws {
+  @Test("errors thrown by body propagate unchanged", arguments: [false, true])
+  func bodyErrorsPropagate(parsingAhead: Bool) throws {
     struct Stop: Error, Equatable { var line: Int }
-    let reader = CSVReader(source: ReaderTestSupport.MemorySource(fixture), path: "test.csv")
+    let reader = CSVReader(
+      source: ReaderTestSupport.MemorySource(fixture), path: "test.csv", chunkSize: 5)
     var calls = 0
     #expect(throws: Stop(line: 4)) {
-      try reader.forEachRecord { record in
+      try reader.forEachRecord(parsingAhead: parsingAhead) { record in
         calls += 1
         if record.line == 4 { throw Stop(line: record.line) }
       }
@@ -193,8 +255,8 @@ struct CSVReaderTests {
     #expect(calls == 2)
   }
 
-  @Test("a source that fails stops the reader with its error")
-  func failingSource() throws {
+  @Test("a source that fails stops the reader with its error", arguments: [false, true])
+  func failingSource(parsingAhead: Bool) throws {
     /// Returns a header and a record, then fails as a disk would.
     final class FailingSource: ByteSource {
       private var calls = 0
@@ -211,7 +273,7 @@ struct CSVReaderTests {
     let reader = CSVReader(source: FailingSource(), path: "io.csv")
     var lines: [Int] = []
     let error = #expect(throws: InputError.self) {
-      try reader.forEachRecord { lines.append($0.line) }
+      try reader.forEachRecord(parsingAhead: parsingAhead) { lines.append($0.line) }
     }
     #expect(lines == [2])
     #expect(error?.description == "io.csv: cannot read the file: Input/output error")
@@ -234,10 +296,12 @@ struct CSVReaderTests {
       line += multiline ? 3 : 1
     }
     for chunkSize in [4096, 65_536, 1 << 20] {
-      let (header, records) = try ReaderTestSupport.readAll(
-        Array(text.utf8), chunkSize: chunkSize)
-      #expect(header == ["n", "text", "big"])
-      #expect(records == expected, "chunk size \(chunkSize)")
+      for parsingAhead in [false, true] {
+        let (header, records) = try ReaderTestSupport.readAll(
+          Array(text.utf8), chunkSize: chunkSize, parsingAhead: parsingAhead)
+        #expect(header == ["n", "text", "big"])
+        #expect(records == expected, "chunk size \(chunkSize), parsing ahead: \(parsingAhead)")
+      }
     }
   }
 
@@ -256,6 +320,23 @@ struct CSVReaderTests {
       error?.message == "malformed CSV: a record longer than 1000 bytes; is a quote left open?")
     #expect(
       error?.location == SourceLocation(file: "test.csv", line: 3, column: 2, columnName: "b"))
+  }
+}
+
+/// How a test reads: the chunk size, and whether parsing runs ahead on another thread.
+struct ReadMode: Sendable, CustomTestStringConvertible {
+  var chunkSize: Int
+  var parsingAhead: Bool
+
+  var testDescription: String {
+    "chunks of \(chunkSize)" + (parsingAhead ? ", parsing ahead" : "")
+  }
+
+  /// Each size, read both ways.
+  static func both(_ chunkSizes: [Int]) -> [ReadMode] {
+    chunkSizes.flatMap {
+      [ReadMode(chunkSize: $0, parsingAhead: false), .init(chunkSize: $0, parsingAhead: true)]
+    }
   }
 }
 
@@ -292,6 +373,14 @@ private let malformedCases = [
   MalformedCSVCase(
     csv: "a,b,c\n1,2,3,4,\"5\"6\n", line: 2, column: 5, columnName: nil, message: strayQuote,
     linesBefore: []),
+  // Spaces are data, so a space before an opening quote or after a closing one leaves a quote
+  // where it may not be (libcsv's default would have trimmed them and parsed "q").
+  MalformedCSVCase(
+    csv: "a,b\n1, \"q\"\n", line: 2, column: 2, columnName: "b", message: strayQuote,
+    linesBefore: []),
+  MalformedCSVCase(
+    csv: "a,b\n1,x\n\"q\" \n", line: 3, column: 1, columnName: "a", message: strayQuote,
+    linesBefore: [2]),
   MalformedCSVCase(
     csv: "a,b\n1,2\n3,\"open\nstill open\n", line: 3, column: 2, columnName: "b",
     message: openQuote, linesBefore: [2]),
@@ -306,14 +395,15 @@ private let malformedCases = [
 @Suite("CSVReader malformed input")
 struct CSVReaderMalformedTests {
   @Test(
-    "malformed quotes fail with line and column", arguments: malformedCases, [1, 2, 7, 1 << 20])
-  func malformed(testCase: MalformedCSVCase, chunkSize: Int) throws {
+    "malformed quotes fail with line and column, parsing ahead or not",
+    arguments: malformedCases, ReadMode.both([1, 2, 7, 1 << 20]))
+  func malformed(testCase: MalformedCSVCase, mode: ReadMode) throws {
     let reader = CSVReader(
       source: ReaderTestSupport.MemorySource(Array(testCase.csv.utf8)), path: "bad.csv",
-      chunkSize: chunkSize)
+      chunkSize: mode.chunkSize)
     var lines: [Int] = []
     let error = #expect(throws: InputError.self) {
-      try reader.forEachRecord { lines.append($0.line) }
+      try reader.forEachRecord(parsingAhead: mode.parsingAhead) { lines.append($0.line) }
     }
     #expect(error?.message == testCase.message)
     #expect(

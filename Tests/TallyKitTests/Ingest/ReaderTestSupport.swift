@@ -37,12 +37,13 @@ enum ReaderTestSupport {
 
   /// Reads `bytes` with a reader of the given chunk size: the header, then every record.
   static func readAll(
-    _ bytes: [UInt8], chunkSize: Int = 1 << 20, keeping columns: [Bool]? = nil
+    _ bytes: [UInt8], chunkSize: Int = 1 << 20, keeping columns: [Bool]? = nil,
+    parsingAhead: Bool = false
   ) throws -> (header: [String], records: [Record]) {
     let reader = CSVReader(source: MemorySource(bytes), path: "test.csv", chunkSize: chunkSize)
     let header = try reader.readHeader()
     var records: [Record] = []
-    try reader.forEachRecord(keeping: columns) { record in
+    try reader.forEachRecord(keeping: columns, parsingAhead: parsingAhead) { record in
       records.append(Record(record.line, (0..<record.count).map { record.string(at: $0) }))
     }
     return (header, records)
