@@ -6,7 +6,7 @@ import Testing
 /// `tally nightly` through the real binary, as cron runs it.
 @Suite struct NightlyCommandTests {
   /// A folder with a config, a good CUR and a good FOCUS file.
-  private func makeSetup() throws -> ScratchDirectory {
+  static func makeSetup() throws -> ScratchDirectory {
     let scratch = try ScratchDirectory()
     try FileManager.default.createDirectory(
       atPath: scratch.file("exports/aws"), withIntermediateDirectories: true)
@@ -30,7 +30,7 @@ import Testing
   }
 
   @Test func quietWhenAllIsWellAndNothingTwice() throws {
-    let scratch = try makeSetup()
+    let scratch = try Self.makeSetup()
     let first = try TallyBinary.run(["nightly"], in: scratch.path)
     #expect(first.status == 0)
     #expect(first.stdout.isEmpty, "cron mails any output: a good run prints nothing")
@@ -52,7 +52,7 @@ import Testing
   /// 17.75 → 19.75 (the unit tests' hand sum), payments losing l01's 10.00 (its only line)
   /// and the new team gaining 12.00, with the team's name escaped in the HTML.
   @Test func aRestatedMonthIsReplacedAndItsDiffReported() throws {
-    let scratch = try makeSetup()
+    let scratch = try Self.makeSetup()
     #expect(try TallyBinary.run(["nightly"], in: scratch.path).status == 0)
     let second = try TallyBinary.run(["nightly", "--verbose"], in: scratch.path)
     #expect(!second.stderr.contains("report 2026"), "an unchanged month is not rendered again")
@@ -96,7 +96,7 @@ import Testing
   /// A corrupt file among good ones: the good ones are imported, the run exits 3 naming the bad
   /// one, and a later run with the file fixed imports it.
   @Test func aCorruptFileAmongGoodOnes() throws {
-    let scratch = try makeSetup()
+    let scratch = try Self.makeSetup()
     let bad = scratch.file("exports/aws/bad.csv")
     // Another payer, so another delivery stream of the same configured source.
     let fixture = try String(
@@ -118,7 +118,7 @@ import Testing
   }
 
   @Test func aSecondRunExitsWithTheLockCode() throws {
-    let scratch = try makeSetup()
+    let scratch = try Self.makeSetup()
     let held = try RunLock(database: scratch.file("tally.sqlite"))
     let run = try TallyBinary.run(["nightly"], in: scratch.path)
     #expect(run.status == 5)
@@ -129,7 +129,7 @@ import Testing
   }
 
   @Test func jsonLogsAreOneObjectPerLine() throws {
-    let scratch = try makeSetup()
+    let scratch = try Self.makeSetup()
     try "x,y\n1,2\n".write(
       toFile: scratch.file("exports/aws/unknown.csv"), atomically: true, encoding: .utf8)
     let run = try TallyBinary.run(["nightly", "--log-format", "json"], in: scratch.path)

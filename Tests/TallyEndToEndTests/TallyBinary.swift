@@ -54,6 +54,73 @@ struct TallyBinary {
   }
 }
 
+/// A `tally` started in the background, for the fault and concurrency tests: it can be stopped
+/// at a named point (`TALLY_PAUSE_AT`, see `PausePoint`), killed there or let go on.
+final class BackgroundTally {
+  let process = Process()
+  private let stdout = Pipe()
+  private let stderr = Pipe()
+  /// What it wrote on stderr so far (read by `waitForPause`).
+  private(set) var stderrSoFar = ""
+
+  /// Starts `tally arguments` in `directory`, stopping at `pausePoint` if given.
+  init(_ arguments: [String], in directory: String, pausingAt pausePoint: String? = nil) throws {
+    process.executableURL = URL(fileURLWithPath: TallyBinary.path)
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    var environment = ProcessInfo.processInfo.environment
+    environment["TALLY_PAUSE_AT"] = pausePoint
+    process.environment = environment
+    process.standardOutput = stdout
+    process.standardError = stderr
+    try process.run()
+  }
+
+  var pid: Int32 { process.processIdentifier }
+
+  /// Reads stderr until tally says it paused and has stopped (true), or until it ends without
+  /// pausing (false).
+  func waitForPause() -> Bool {
+    let marker = "tally: paused at "
+    let paused = stderrSoFar.components(separatedBy: marker).count - 1
+    while stderrSoFar.components(separatedBy: marker).count - 1 == paused {
+      let data = stderr.fileHandleForReading.availableData
+      if data.isEmpty { return false }
+      stderrSoFar += String(decoding: data, as: UTF8.self)
+    }
+    // It writes the line, then stops itself: a SIGCONT sent in between would be lost.
+    while process.isRunning && !isStopped { usleep(5_000) }
+    return process.isRunning
+  }
+
+  /// Whether the process is stopped (state T in /proc/PID/stat).
+  private var isStopped: Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+      let end = stat.lastIndex(of: ")")
+    else { return false }
+    return stat[stat.index(after: end)...].trimmingCharacters(in: .whitespaces).hasPrefix("T")
+  }
+
+  /// `kill -9`, and waits for it to be gone.
+  func kill9() {
+    kill(pid, SIGKILL)
+    process.waitUntilExit()
+  }
+
+  /// Lets a paused run go on.
+  func resume() { kill(pid, SIGCONT) }
+
+  /// Waits for it to end.
+  func finish() -> TallyBinary.Result {
+    let out = stdout.fileHandleForReading.readDataToEndOfFile()
+    let rest = stderr.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return TallyBinary.Result(
+      status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+      stderr: stderrSoFar + String(decoding: rest, as: UTF8.self))
+  }
+}
+
 /// A temporary directory removed when released.
 final class ScratchDirectory {
   let path: String

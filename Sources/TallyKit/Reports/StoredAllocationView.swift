@@ -14,7 +14,10 @@ public struct StoredAllocationView {
   public let notes: [String]
 
   /// Opens the store and makes the stored allocation of `window(month)` usable (see
-  /// ``Allocator/refresh(_:in:)``).
+  /// ``Allocator/refresh(_:in:)``), except while a nightly run is writing: then, and when the
+  /// database stays busy past the busy timeout, it shows the allocation as stored (the
+  /// previous data) and says so in `notes`, so that readers never wait on, or write under, the
+  /// nightly run.
   ///
   /// - Throws: ``AllocationError`` when the store or the month has no lines.
   public init(
@@ -27,11 +30,26 @@ public struct StoredAllocationView {
     guard try store.monthsWithData().contains(month) else { throw AllocationError.noData(month) }
     self.month = month
     self.basis = basis ?? configuration.allocation.cost
-    notes = try Allocator(configuration: configuration).refresh(window(month), in: store)
+    if let running = try store.runningRun() {
+      notes = [
+        "nightly run #\(running.id) (started \(running.startedAt)) has not finished; "
+          + "showing the allocation stored before it"
+      ]
+      return
+    }
+    do {
+      notes = try Allocator(configuration: configuration).refresh(window(month), in: store)
+    } catch let error as SQLiteError where error.isBusy {
+      notes = ["the database is busy (\(error.message)); showing the allocation as stored"]
+    }
   }
 
-  /// `tally teams`.
+  /// `tally teams`, read from one snapshot of the store.
   public func teams() throws -> TeamsOutput {
+    try store.reading { try readTeams() }
+  }
+
+  private func readTeams() throws -> TeamsOutput {
     let current = try store.teamTotals(in: month, basis: basis)
     let previousMonth = month.previous
     let hasPrevious = try store.allocationRun(of: previousMonth) != nil
@@ -41,24 +59,29 @@ public struct StoredAllocationView {
       rates: try rates(current: current.map(\.currency), previous: previous?.map(\.currency)))
   }
 
-  /// `tally team NAME`.
+  /// `tally team NAME`, read from one snapshot of the store.
   ///
   /// - Throws: ``AllocationError/unknownTeam(_:month:suggestion:)`` when the team has no
   ///   allocation this month.
   public func team(_ name: String) throws -> TeamOutput {
-    let view = try TeamOutput.load(
-      team: name, month: month, basis: basis, from: store, rates: rates(current:previous:))
-    guard !view.totals.isEmpty else { throw try unknown(name) }
-    return view
+    try store.reading {
+      let view = try TeamOutput.load(
+        team: name, month: month, basis: basis, from: store, rates: rates(current:previous:))
+      guard !view.totals.isEmpty else { throw try unknown(name) }
+      return view
+    }
   }
 
-  /// `tally explain --team NAME`; the unallocated bucket's name explains the bucket.
+  /// `tally explain --team NAME`, read from one snapshot of the store; the unallocated bucket's
+  /// name explains the bucket.
   public func explain(_ name: String) throws -> ExplainOutput {
-    let bucket = try bucket()
-    let output = try ExplainOutput.load(
-      team: name == bucket ? nil : name, name: name, month: month, basis: basis, from: store)
-    guard !output.currencies.isEmpty || name == bucket else { throw try unknown(name) }
-    return output
+    try store.reading {
+      let bucket = try bucket()
+      let output = try ExplainOutput.load(
+        team: name == bucket ? nil : name, name: name, month: month, basis: basis, from: store)
+      guard !output.currencies.isEmpty || name == bucket else { throw try unknown(name) }
+      return output
+    }
   }
 
   /// The bucket's name as stored with the month.

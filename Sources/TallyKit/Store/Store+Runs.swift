@@ -155,6 +155,12 @@ extension Store {
     try runs(where: "id = \(id)").first
   }
 
+  /// The latest run still recorded as `running`: a nightly run writing now (or one killed, until
+  /// the next run marks it interrupted).
+  public func runningRun() throws(SQLiteError) -> RunRecord? {
+    try runs(where: "status = 'running'", limit: 1).first
+  }
+
   /// The latest successful (ok or partial) run, if any.
   public func latestSuccessfulRun() throws(SQLiteError) -> RunRecord? {
     try runs(where: "status IN ('ok', 'partial')", limit: 1).first

@@ -85,6 +85,13 @@ public final class Store {
   public func transaction<T>(_ body: () throws -> T) throws -> T {
     try connection.transaction(body)
   }
+
+  /// Runs `body`'s queries on one snapshot of the database (see
+  /// ``Connection/readTransaction(_:)``): a reader sees all of a concurrent run's commits or
+  /// none of them.
+  public func reading<T>(_ body: () throws -> T) throws -> T {
+    try connection.readTransaction(body)
+  }
 }
 
 extension Store {

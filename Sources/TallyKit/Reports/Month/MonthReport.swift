@@ -33,8 +33,7 @@ public struct MonthReport {
   public init(store: Store, month: BillingMonth, changes: RunDiff? = nil) throws {
     self.month = month
     totals = try store.monthTotals()
-    imports = try store.imports(contributingTo: month)
-    daily = try store.dailyCosts(in: month)
+    (imports, daily) = try store.monthLines(in: month)
     allocation = try AllocationInputs(store: store, month: month)
     policy = try PolicyInputs(store: store, month: month)
     unallocated = allocation == nil ? nil : try store.unallocatedResources(in: month)
@@ -53,20 +52,27 @@ public struct MonthReport {
 
   /// The files of the month's folder: paths relative to it, and their contents.
   public func files() throws -> [(path: String, contents: String)] {
-    var files = [
-      ("imports.csv", importsTable.renderedAsCSV()),
-      ("index.html", try indexPage().rendered()),
-      ("month-totals.csv", try totalsTable().renderedAsCSV()),
-    ]
-    if let policy {
-      files.append(("policy-violations.csv", policy.violationsTable.renderedAsCSV()))
+    let tables = try csvFiles()
+    var files = tables + [("index.html", try indexPage(csvNames: tables.map(\.path)).rendered())]
+    if let allocation, let breakdown, let teamPages {
+      files += try teamPages.files(allocation: allocation, breakdown: breakdown)
     }
+    return files
+  }
+
+  /// The month's CSV files, in the order the page's header links them: those of the stages
+  /// whose results are stored.
+  private func csvFiles() throws -> [(path: String, contents: String)] {
+    var files = [
+      ("month-totals.csv", try totalsTable().renderedAsCSV()),
+      ("imports.csv", importsTable.renderedAsCSV()),
+    ]
+    if let breakdown { files.append(("allocation.csv", breakdown.table.renderedAsCSV())) }
     if let unallocatedCSV {
       files.append(("unallocated-resources.csv", unallocatedCSV.renderedAsCSV()))
     }
-    if let breakdown { files.insert(("allocation.csv", breakdown.table.renderedAsCSV()), at: 0) }
-    if let allocation, let breakdown, let teamPages {
-      files += try teamPages.files(allocation: allocation, breakdown: breakdown)
+    if let policy {
+      files.append(("policy-violations.csv", policy.violationsTable.renderedAsCSV()))
     }
     if let commitments {
       let output = RecommendOutput(commitments)
@@ -74,13 +80,6 @@ public struct MonthReport {
       files.append(("recommendations.csv", output.recommendationsTable().renderedAsCSV()))
     }
     return files
-  }
-
-  /// The CSV files of the month's folder, as the page's header links them.
-  private var csvNames: [String] {
-    ["month-totals.csv", "imports.csv"] + (allocation == nil ? [] : ["allocation.csv"])
-      + (policy == nil ? [] : ["policy-violations.csv"])
-      + (unallocated == nil ? [] : ["unallocated-resources.csv"])
   }
 
   /// Writes the month's folder under `root` in full, swaps it into place as `root/YYYY-MM`,
@@ -144,7 +143,7 @@ public struct MonthReport {
 
   // MARK: - Pages
 
-  private func indexPage() throws -> HTMLPage {
+  private func indexPage(csvNames: [String]) throws -> HTMLPage {
     let previous = month.previous
     var totalsSection = HTMLPage.Section(
       id: "totals", heading: "Totals",
@@ -205,17 +204,22 @@ public struct MonthReport {
     let current = comparison.current?.totals[keyPath: basis]
     let previous = comparison.previous?.totals[keyPath: basis]
     return [
-      current.map(HTMLPage.Cell.amount) ?? .text("–"),
-      previous.map(HTMLPage.Cell.amount) ?? .text("–"),
+      current.map(HTMLPage.Cell.amount) ?? .missing,
+      previous.map(HTMLPage.Cell.amount) ?? .missing,
       .amount(try (current ?? .zero).subtracting(previous ?? .zero)),
     ]
   }
 
+  /// Billed cost per day of this and the previous month, and the difference; "–" where a
+  /// month has no lines.
   private func perDayCells(_ comparison: Comparison) throws -> [HTMLPage.Cell] {
-    let current = Self.perDay(comparison.current?.totals.billed ?? .zero, in: month)
-    let previous = Self.perDay(
-      comparison.previous?.totals.billed ?? .zero, in: month.previous)
-    return [.amount(current), .amount(previous), .amount(try current.subtracting(previous))]
+    let current = comparison.current.map { Self.perDay($0.totals.billed, in: month) }
+    let previous = comparison.previous.map { Self.perDay($0.totals.billed, in: month.previous) }
+    return [
+      current.map(HTMLPage.Cell.amount) ?? .missing,
+      previous.map(HTMLPage.Cell.amount) ?? .missing,
+      .amount(try (current ?? .zero).subtracting(previous ?? .zero)),
+    ]
   }
 
   /// Billed cost per currency over the six months ending with this one.

@@ -35,6 +35,30 @@ extension Connection {
     return result
   }
 
+  /// Runs `body` in one read transaction (`BEGIN DEFERRED … COMMIT`): in WAL mode every query
+  /// in `body` sees the same snapshot, the one committed when the first of them ran, however
+  /// many transactions another process commits meanwhile; and it never waits for a writer.
+  ///
+  /// - Returns: What `body` returns.
+  /// - Throws: ``SQLiteError`` from `BEGIN` or `COMMIT`, or whatever `body` throws.
+  public func readTransaction<T>(_ body: () throws -> T) throws -> T {
+    precondition(
+      !isRunningTransactionBody,
+      "readTransaction(_:) called inside a transaction; the outer one already holds a snapshot")
+    try execute("BEGIN DEFERRED")
+    isRunningTransactionBody = true
+    defer { isRunningTransactionBody = false }
+    let result: T
+    do {
+      result = try body()
+    } catch {
+      rollBackIgnoringErrors()
+      throw error
+    }
+    try execute("COMMIT")
+    return result
+  }
+
   /// Runs `body` inside `SAVEPOINT name … RELEASE name`, which nests inside ``transaction(_:)``
   /// and inside other savepoints.
   ///
