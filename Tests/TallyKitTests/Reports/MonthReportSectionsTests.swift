@@ -117,6 +117,30 @@ import Testing
     #expect(html.contains("href=\"unallocated-resources.csv\""))
   }
 
+  /// A database allocated before `allocation_unallocated` existed (version 9: the table
+  /// dropped, the version set back) is brought up to date on opening, its stored allocations
+  /// are then stale, and the report's stages allocate the month again, filling the table.
+  @Test func allocationsFromBeforeMigration10AreRedone() throws {
+    let directory = try TemporaryDirectory()
+    let path = directory.file("t.sqlite")
+    do {
+      let store = try Self.store(in: directory)
+      try store.connection.execute("DROP TABLE allocation_unallocated; PRAGMA user_version = 9")
+    }
+    let store = try Store(path: path)
+    #expect(try store.schemaVersion == Schema.currentVersion)
+    let configuration = try Self.configuration()
+    let allocator = Allocator(configuration: configuration)
+    #expect(try allocator.freshness(of: Self.month, in: store) == .staleData)
+    for stage in NightlyRun.standardStages(configuration) where stage.name == "allocation" {
+      try stage.run(store, Self.month)
+    }
+    #expect(try allocator.freshness(of: Self.month, in: store) == .current)
+    #expect(
+      try store.connection.scalarInt64(
+        "SELECT count(*) FROM allocation_unallocated WHERE billing_period = '2026-10'") == 3)
+  }
+
   /// Twelve amounts of 0.333333333 with ten shown: rounded one by one the rows would show ten
   /// times 0.33 and 0.67 for the other two, 3.97, against a total of 4.00 (3.999999996). By
   /// largest remainder the rows add up to the total shown.

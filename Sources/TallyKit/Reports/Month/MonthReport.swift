@@ -53,20 +53,27 @@ public struct MonthReport {
 
   /// The files of the month's folder: paths relative to it, and their contents.
   public func files() throws -> [(path: String, contents: String)] {
-    var files = [
-      ("imports.csv", importsTable.renderedAsCSV()),
-      ("index.html", try indexPage().rendered()),
-      ("month-totals.csv", try totalsTable().renderedAsCSV()),
-    ]
-    if let policy {
-      files.append(("policy-violations.csv", policy.violationsTable.renderedAsCSV()))
+    let tables = try csvFiles()
+    var files = tables + [("index.html", try indexPage(csvNames: tables.map(\.path)).rendered())]
+    if let allocation, let breakdown, let teamPages {
+      files += try teamPages.files(allocation: allocation, breakdown: breakdown)
     }
+    return files
+  }
+
+  /// The month's CSV files, in the order the page's header links them: those of the stages
+  /// whose results are stored.
+  private func csvFiles() throws -> [(path: String, contents: String)] {
+    var files = [
+      ("month-totals.csv", try totalsTable().renderedAsCSV()),
+      ("imports.csv", importsTable.renderedAsCSV()),
+    ]
+    if let breakdown { files.append(("allocation.csv", breakdown.table.renderedAsCSV())) }
     if let unallocatedCSV {
       files.append(("unallocated-resources.csv", unallocatedCSV.renderedAsCSV()))
     }
-    if let breakdown { files.insert(("allocation.csv", breakdown.table.renderedAsCSV()), at: 0) }
-    if let allocation, let breakdown, let teamPages {
-      files += try teamPages.files(allocation: allocation, breakdown: breakdown)
+    if let policy {
+      files.append(("policy-violations.csv", policy.violationsTable.renderedAsCSV()))
     }
     if let commitments {
       let output = RecommendOutput(commitments)
@@ -74,13 +81,6 @@ public struct MonthReport {
       files.append(("recommendations.csv", output.recommendationsTable().renderedAsCSV()))
     }
     return files
-  }
-
-  /// The CSV files of the month's folder, as the page's header links them.
-  private var csvNames: [String] {
-    ["month-totals.csv", "imports.csv"] + (allocation == nil ? [] : ["allocation.csv"])
-      + (policy == nil ? [] : ["policy-violations.csv"])
-      + (unallocated == nil ? [] : ["unallocated-resources.csv"])
   }
 
   /// Writes the month's folder under `root` in full, swaps it into place as `root/YYYY-MM`,
@@ -144,7 +144,7 @@ public struct MonthReport {
 
   // MARK: - Pages
 
-  private func indexPage() throws -> HTMLPage {
+  private func indexPage(csvNames: [String]) throws -> HTMLPage {
     let previous = month.previous
     var totalsSection = HTMLPage.Section(
       id: "totals", heading: "Totals",
