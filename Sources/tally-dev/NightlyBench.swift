@@ -24,20 +24,22 @@ struct NightlyBench {
   var repeats: Int
 
   /// The nightly configuration: the allocation benchmark's policy and allocation, default
-  /// commitments, and the bill as the one source.
+  /// commitments, and the bill as the one source (absolute paths: the configuration's own
+  /// relative paths are relative to its folder).
   func config(bill: String) -> String {
-    """
-    database: \(path("nightly.sqlite"))
-    sources:
-      - name: aws
-        paths: ["\(bill)"]
-    reports:
-      out: \(path("nightly-reports"))
-    commitments:
-      lookback_days: 30
-      term: 1yr
+    func absolute(_ path: String) -> String { URL(fileURLWithPath: path).path }
+    return """
+      database: \(absolute(path("nightly.sqlite")))
+      sources:
+        - name: aws
+          paths: ["\(absolute(bill))"]
+      reports:
+        out: \(absolute(path("nightly-reports")))
+      commitments:
+        lookback_days: 30
+        term: 1yr
 
-    """ + AllocationBench.config
+      """ + AllocationBench.config
   }
 
   func run() throws {
