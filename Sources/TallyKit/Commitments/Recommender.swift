@@ -233,7 +233,7 @@ private struct Analysis {
         case .committed(let id) = roles[index].coverage,
         matches(id, kind: .reservedInstance, term: configuration.term, payment: payment)
       else { continue }
-      learned.add(history.totals[index])
+      try learned.add(history.totals[index])
     }
     let discount: Double
     let source: DiscountSource
@@ -295,8 +295,8 @@ private struct Analysis {
       guard case .committed(let id) = roles[index].coverage,
         matches(id, kind: kind, term: configuration.term, payment: payment)
       else { continue }
-      byKey[roles[index].rateKey, default: Observation()].add(history.totals[index])
-      overall.add(history.totals[index])
+      try byKey[roles[index].rateKey, default: Observation()].add(history.totals[index])
+      try overall.add(history.totals[index])
     }
     for key in byKey.keys.sorted() {
       guard let observation = byKey[key], let discount = observation.discount else { continue }
@@ -585,30 +585,36 @@ private struct Analysis {
 /// A discount measured on some lines: what they cost under the commitment against what they
 /// would have cost on demand.
 private struct Observation {
-  var committed = 0.0
-  var onDemand = 0.0
+  /// Σ quantity × commitment rate and × on-demand rate, over months whose lines give rates
+  /// (products of a quantity and a unit price, not amounts of the bill).
+  var committedAtRates = 0.0
+  var onDemandAtRates = 0.0
+  /// Σ effective and on-demand-equivalent cost over the other months, exactly.
+  var committedCost = Money.zero
+  var onDemandCost = Money.zero
   var lines = 0
   var byRates = false
 
   /// Adds a class's months: by rates where its lines give them, else by costs.
-  mutating func add(_ months: [LineClassTotals]) {
+  mutating func add(_ months: [LineClassTotals]) throws {
     for totals in months where totals.lines > 0 {
       lines += totals.lines
       if totals.atOnDemandRate > 0 {
-        committed += totals.atCommitmentRate
-        onDemand += totals.atOnDemandRate
+        committedAtRates += totals.atCommitmentRate
+        onDemandAtRates += totals.atOnDemandRate
         byRates = true
       } else {
-        committed += totals.effective.units
-        onDemand += totals.onDemand.units
+        committedCost = try committedCost.adding(totals.effective)
+        onDemandCost = try onDemandCost.adding(totals.onDemand)
       }
     }
   }
 
   /// 1 − committed / on demand, when that is a discount.
   var discount: Double? {
+    let onDemand = onDemandAtRates + onDemandCost.units
     guard onDemand > 0 else { return nil }
-    let value = 1 - committed / onDemand
+    let value = 1 - (committedAtRates + committedCost.units) / onDemand
     return value >= 0 && value < 1 ? value : nil
   }
 

@@ -10,30 +10,64 @@ public struct MonthImport: Sendable, Hashable {
   public var currencies: [String]
 }
 
+/// Cost of one day (UTC, by when the charge started) in one currency.
+public struct DailyCost: Sendable, Equatable {
+  /// Days since 1970-01-01.
+  public var day: Int64
+  /// The billing currency.
+  public var currency: String
+  /// Billed and effective cost.
+  public var cost: CostPair
+}
+
 extension Store {
-  /// The current (not superseded) imports holding lines of `month`, ordered by path and id.
-  public func imports(contributingTo month: BillingMonth) throws(SQLiteError) -> [MonthImport] {
+  /// The current (not superseded) imports holding lines of `month`, ordered by path and id, and
+  /// the billed and effective cost of those lines per day their charge period starts and
+  /// currency, oldest first: one pass over the month's lines gives both.
+  public func monthLines(in month: BillingMonth) throws -> (
+    imports: [MonthImport], daily: [DailyCost]
+  ) {
     let statement = try connection.prepare(
       """
-      SELECT i.path, i.format, count(*), group_concat(DISTINCT c.billing_currency)
+      SELECT i.id, i.path, i.format, c.charge_period_start / 86400 AS day, c.billing_currency,
+        count(*), sum(c.billed_cost), sum(c.effective_cost)
       FROM cost_lines c JOIN imports i ON i.id = c.import_id
       WHERE c.billing_period = ? AND i.replaced_by IS NULL
-      GROUP BY i.id ORDER BY i.path, i.id
+      GROUP BY i.id, day, c.billing_currency
       """)
     statement.bind(month.description, at: 1)
-    var result: [MonthImport] = []
-    do {
-      try statement.forEachRow { row in
-        result.append(
-          MonthImport(
-            path: row.text(at: 0), format: row.text(at: 1), lineCount: Int(row.int64(at: 2)),
-            currencies: row.text(at: 3).split(separator: ",").map(String.init).sorted()))
+    var imports: [Int64: MonthImport] = [:]
+    var daily: [DailyCost] = []
+    var dayIndex: [String: Int] = [:]
+    while try statement.step() {
+      let id = statement.int64(at: 0)
+      let currency = statement.text(at: 4)
+      var entry =
+        imports[id]
+        ?? MonthImport(
+          path: statement.text(at: 1), format: statement.text(at: 2), lineCount: 0,
+          currencies: [])
+      entry.lineCount += Int(statement.int64(at: 5))
+      if !entry.currencies.contains(currency) {
+        entry.currencies = (entry.currencies + [currency]).sorted()
       }
-    } catch let error as SQLiteError {
-      throw error
-    } catch {
-      throw SQLiteError(code: 1, message: "\(error)", sql: nil)
+      imports[id] = entry
+      let day = statement.int64(at: 3)
+      let cost = CostPair(
+        billed: Money(nanos: statement.int64(at: 6)),
+        effective: Money(nanos: statement.int64(at: 7)))
+      if let index = dayIndex["\(day) \(currency)"] {
+        daily[index].cost = CostPair(
+          billed: try daily[index].cost.billed.adding(cost.billed),
+          effective: try daily[index].cost.effective.adding(cost.effective))
+      } else {
+        dayIndex["\(day) \(currency)"] = daily.count
+        daily.append(DailyCost(day: day, currency: currency, cost: cost))
+      }
     }
-    return result
+    return (
+      imports.sorted { ($0.value.path, $0.key) < ($1.value.path, $1.key) }.map(\.value),
+      daily.sorted { ($0.day, $0.currency) < ($1.day, $1.currency) }
+    )
   }
 }

@@ -122,3 +122,26 @@ import Testing
     #expect(csv.filter { $0.value != 0 } == bill.filter { $0.value != 0 })
   }
 }
+
+/// The one pass over a month's lines behind the data-quality list and the daily chart.
+@Suite struct MonthLinesTests {
+  /// The days of the CUR fixture add up to the bill, summed by the independent CSV route
+  /// (`ExpectedTotals`: a plain CSV splitter and Foundation's Decimal), per currency; the
+  /// imports' line counts to its rows.
+  @Test func daysAddUpToTheBill() throws {
+    let directory = try TemporaryDirectory()
+    let store = try MonthReportTests.store(in: directory)
+    let lines = try store.monthLines(in: MonthReportTests.month)
+    let expected = try ExpectedTotals(curFile: MonthReportTests.fixture).sums
+    let october = expected.filter { $0.key.month == "2026-10" }
+    #expect(!october.isEmpty)
+    for (key, sums) in october {
+      let days = lines.daily.filter { $0.currency == key.currency }
+      #expect(days.reduce(0) { $0 + $1.cost.billed.nanos } == sums.billed, "\(key.currency)")
+      #expect(days.reduce(0) { $0 + $1.cost.effective.nanos } == sums.effective)
+    }
+    #expect(
+      lines.imports.reduce(0) { $0 + $1.lineCount } == october.values.reduce(0) { $0 + $1.rows })
+    #expect(lines.daily == lines.daily.sorted { ($0.day, $0.currency) < ($1.day, $1.currency) })
+  }
+}

@@ -79,8 +79,10 @@ import Testing
     #expect(IndependentCSV.nanos(reservation["unused_cost"]) == 1_000_000_000)
     #expect(reservation["utilization"] == "0.8")
 
-    let html = try Self.section(
-      of: try String(contentsOfFile: "\(root)/2026-10/index.html", encoding: .utf8))
+    let page = try String(contentsOfFile: "\(root)/2026-10/index.html", encoding: .utf8)
+    #expect(page.contains("<a href=\"owned-commitments.csv\">"))
+    #expect(page.contains("<a href=\"recommendations.csv\">"))
+    let html = try Self.section(of: page)
     #expect(
       html.contains(
         "<td>Total</td><td></td><td></td><td></td><td></td><td class=\"num\">5.30</td>"

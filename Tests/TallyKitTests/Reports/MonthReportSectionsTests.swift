@@ -119,7 +119,8 @@ import Testing
 
   /// A database allocated before `allocation_unallocated` existed (version 9: the table
   /// dropped, the version set back) is brought up to date on opening, its stored allocations
-  /// are then stale, and the report's stages allocate the month again, filling the table.
+  /// are then stale (a report of them says the bucket is not broken down), and the report's
+  /// stages allocate the month again, filling the table.
   @Test func allocationsFromBeforeMigration10AreRedone() throws {
     let directory = try TemporaryDirectory()
     let path = directory.file("t.sqlite")
@@ -132,6 +133,10 @@ import Testing
     let configuration = try Self.configuration()
     let allocator = Allocator(configuration: configuration)
     #expect(try allocator.freshness(of: Self.month, in: store) == .staleData)
+    // Rendered as stored, the bucket is shown without a breakdown it does not have.
+    let before = try MonthReport(store: store, month: Self.month).files()
+    let page = try #require(before.first { $0.path == "index.html" }?.contents)
+    #expect(page.contains("3.00 USD") && page.contains("not broken down by resource"))
     for stage in NightlyRun.standardStages(configuration) where stage.name == "allocation" {
       try stage.run(store, Self.month)
     }

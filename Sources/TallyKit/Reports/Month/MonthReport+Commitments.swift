@@ -14,7 +14,8 @@ extension MonthReport {
       section.text =
         "Not available: no commitment results are stored for \(month), so owned commitments' "
         + "utilisation and the recommendations are not shown. The commitments stage of "
-        + "`tally nightly` (or `tally report`) stores them. Nothing here is estimated."
+        + "`tally nightly` stores them (so does `tally report` when tally.yaml has a "
+        + "`commitments` section). Nothing here is estimated."
       return section
     }
     section.text =

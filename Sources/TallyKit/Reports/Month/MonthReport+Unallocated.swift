@@ -24,6 +24,17 @@ extension MonthReport {
     for currency in currencies {
       let resources = rows.filter { $0.currency == currency }
       let total = try Money.sum(resources.map(\.amount))
+      let bucket = try Money.sum(
+        (allocation.teams[basis] ?? []).filter { $0.team == nil && $0.currency == currency }
+          .map(\.total))
+      guard total == bucket else {
+        // An allocation stored before the bucket was kept by resource (migration 10).
+        section.figures.append(
+          .init(
+            label: "Unallocated (\(currency))", value: "\(bucket.groupedCents) \(currency)",
+            note: "not broken down by resource: run `tally allocate --month \(month)`"))
+        continue
+      }
       section.figures.append(
         .init(
           label: "Unallocated (\(currency))", value: "\(total.groupedCents) \(currency)",

@@ -33,8 +33,7 @@ public struct MonthReport {
   public init(store: Store, month: BillingMonth, changes: RunDiff? = nil) throws {
     self.month = month
     totals = try store.monthTotals()
-    imports = try store.imports(contributingTo: month)
-    daily = try store.dailyCosts(in: month)
+    (imports, daily) = try store.monthLines(in: month)
     allocation = try AllocationInputs(store: store, month: month)
     policy = try PolicyInputs(store: store, month: month)
     unallocated = allocation == nil ? nil : try store.unallocatedResources(in: month)

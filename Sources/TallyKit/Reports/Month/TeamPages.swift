@@ -134,7 +134,9 @@ struct TeamPages {
         : "Team cost of \(month), from the stored allocation",
       navigation: [
         ("Month summary", "../index.html"), ("Totals", "#totals"), ("Waterfall", "#waterfall"),
-        ("Services", "#services"), ("Accounts", "#accounts"), ("Resources", "#resources"),
+        ("Services", "#services"), ("Accounts", "#accounts"),
+        bucket
+          ? ("Unallocated resources", "../index.html#unallocated") : ("Resources", "#resources"),
       ],
       sections: [
         totals, try waterfallSection(team), try breakdownSection(team, breakdown, by: "service"),
@@ -236,8 +238,8 @@ struct TeamPages {
     var section = HTMLPage.Section(id: "resources", heading: "Resources")
     guard team.team != nil else {
       section.text =
-        "The resources behind unallocated cost are listed in the month summary's unallocated "
-        + "section; a resource without a valid team tag reaches a team only through a rule."
+        "The resources behind unallocated cost are listed in the month summary's \"Unallocated "
+        + "spend\" section and in unallocated-resources.csv."
       return section
     }
     section.text =
