@@ -146,6 +146,38 @@ import Testing
         "SELECT count(*) FROM allocation_unallocated WHERE billing_period = '2026-10'") == 3)
   }
 
+  /// Tag keys outside the policy written three ways (`Cost Center` 4, `cost-center` 2,
+  /// `costcenter` 1, by hand) are listed as one key; `env`, written one way, is not; the
+  /// policy's `team` (written `team` and `Team`) is in the policy table, not in this one.
+  @Test func otherTagKeyCollisionsAreListed() throws {
+    let directory = try TemporaryDirectory()
+    let header =
+      "ProviderName,BillingAccountId,SubAccountId,SubAccountName,BillingPeriodStart,"
+      + "BillingPeriodEnd,ChargePeriodStart,ChargePeriodEnd,ChargeCategory,BilledCost,"
+      + "EffectiveCost,ListCost,ContractedCost,BillingCurrency,ServiceName,RegionId,ResourceId,"
+      + "ResourceType,Tags\n"
+    let tags = [
+      (#"{""Cost Center"":""a"",""team"":""data""}"#, 4),
+      (#"{""cost-center"":""b"",""Team"":""data""}"#, 2),
+      (#"{""costcenter"":""c"",""env"":""prod""}"#, 1),
+    ]
+    let lines = tags.enumerated().map { index, entry in
+      "AWS,9,1,a,2026-10-01,2026-11-01,2026-10-02,2026-10-03,Usage,\(entry.1),\(entry.1),"
+        + "\(entry.1),\(entry.1),USD,Amazon EC2,us-east-1,i-\(index),Instance,\"\(entry.0)\"\n"
+    }
+    let bill = directory.file("bill.csv")
+    try Data((header + lines.joined()).utf8).write(to: URL(fileURLWithPath: bill))
+    let store = try Store(path: directory.file("t.sqlite"))
+    _ = try Importer(store: store).importDelivery(at: bill)
+    try PolicyRun(configuration: try Self.configuration()).refresh(through: Self.month, on: store)
+    let policy = try #require(try PolicyInputs(store: store, month: Self.month))
+    let other = policy.otherCollisions["USD"] ?? []
+    #expect(other.map(\.rawKey) == ["Cost Center", "cost-center", "costcenter"])
+    #expect(other.allSatisfy { $0.matchKey == "costcenter" && $0.lines == 1 })
+    #expect(other.map(\.effective.nanos) == [4_000_000_000, 2_000_000_000, 1_000_000_000])
+    #expect(policy.collisions["USD"]?.map(\.rawKey).sorted() == ["Team", "team"])
+  }
+
   /// Twelve amounts of 0.333333333 with ten shown: rounded one by one the rows would show ten
   /// times 0.33 and 0.67 for the other two, 3.97, against a total of 4.00 (3.999999996). By
   /// largest remainder the rows add up to the total shown.

@@ -24,6 +24,8 @@ struct HTMLPage {
     static func number(_ value: Int) -> Cell {
       Cell(text: String(value), sortKey: String(value), numeric: true)
     }
+    /// "–" in a numeric column: no figure (a month or currency without lines); sorts as 0.
+    static let missing = Cell(text: "–", sortKey: "0", numeric: true)
     static func ratio(_ value: Double?) -> Cell {
       guard let value else { return Cell(text: "–", sortKey: "-1", numeric: true) }
       return Cell(text: formatPercent(value), sortKey: String(value), numeric: true)

@@ -81,7 +81,8 @@ enum SVGChart {
       frame.width, frame.height, frame.left, frame.bottom, frame.top
     )
     let y = frame.y
-    let step = categories.count > 1 ? (width - left - 20) / (categories.count - 1) : 0
+    // The last point sits 40 units from the right edge, so its centred label is not cut off.
+    let step = categories.count > 1 ? (width - left - 40) / (categories.count - 1) : 0
     var svg = open(width: width, height: height + 20 * ((series.count + 3) / 4), title: title)
     svg += axis(
       left: left, width: width, top: top, zeroY: y(0), maxLabel: format(maximum), maxY: y(maximum))

@@ -55,7 +55,7 @@ extension MonthReport {
         cells.append([
           teamPages.map { .link(name, href: "teams/\($0.slugs[name]).html") } ?? .text(name),
           .amount(direct[index]), .amount(shared[index]),
-          .amount(total[index]), before.map(HTMLPage.Cell.amount) ?? .text("–"),
+          .amount(total[index]), before.map(HTMLPage.Cell.amount) ?? .missing,
           .amount(try row.total.subtracting(before ?? .zero)),
         ])
       }

@@ -60,7 +60,7 @@ extension MonthReport {
     } else {
       let amount = { (value: Int64?) in value.map { HTMLPage.Cell.amount(Money(nanos: $0)) } }
       cells = [
-        amount(change.before) ?? .text("–"), amount(change.after) ?? .text("–"),
+        amount(change.before) ?? .missing, amount(change.after) ?? .missing,
         .amount(Money(nanos: (change.after ?? 0) &- (change.before ?? 0))),
       ]
     }

@@ -15,6 +15,9 @@ struct PolicyInputs {
   /// Per currency: the raw spellings of each canonical key that the bill writes more than one
   /// way (`Team`, `team`, `user:team`), by key and then the costliest spelling first.
   var collisions: [String: [KeyVariant]]
+  /// Per currency: the other tag keys (no policy key's spellings) that the bill writes in
+  /// spellings differing only by case, separators or the `user:` prefix.
+  var otherCollisions: [String: [TagKeySpelling]]
   /// The six months ending with the reported one, oldest first, with their stored overall
   /// compliance per currency (a month never evaluated has none).
   var history: [(month: BillingMonth, compliance: [String: ComplianceRow])]
@@ -38,6 +41,21 @@ struct PolicyInputs {
     self.compliance = compliance
     self.resources = resources
     self.collisions = collisions
+    let policySpellings = Set(
+      collisions.flatMap { currency, variants in variants.map { [currency, $0.rawKey] } })
+    let spellings = try store.tagKeyCollisions(in: month)
+    var otherCollisions: [String: [TagKeySpelling]] = [:]
+    for group in Dictionary(grouping: spellings, by: { [$0.currency, $0.matchKey] }).values
+    where !group.allSatisfy({ policySpellings.contains([$0.currency, $0.rawKey]) }) {
+      otherCollisions[group[0].currency, default: []] += group
+    }
+    self.otherCollisions = otherCollisions.mapValues { group in
+      group.sorted {
+        ($0.matchKey, -$0.effective.nanos, $0.rawKey) < (
+          $1.matchKey, -$1.effective.nanos, $1.rawKey
+        )
+      }
+    }
     let months = MonthReport.sixMonths(endingWith: month)
     let stored = try store.overallCompliance()
     history = months.map { month in
@@ -179,16 +197,29 @@ extension MonthReport {
   /// than one spelling, per currency, from the stored policy results.
   func keyCollisionTables() -> [HTMLPage.Table] {
     guard let policy else { return [] }
-    return policy.currencies.map { currency in
-      HTMLPage.Table(
-        caption: "Tag keys written more than one way (\(currency), effective cost)",
-        columns: [
-          ("Key", false), ("Spelling in the bill", false), ("Lines", true), ("Cost", true),
-        ],
-        rows: (policy.collisions[currency] ?? []).map {
-          [.text($0.key), .text($0.rawKey), .number($0.lines), .amount($0.cost.effective)]
-        },
-        emptyText: "Every policy key is written one way.")
+    return policy.currencies.flatMap { currency in
+      [
+        HTMLPage.Table(
+          caption: "Policy keys written more than one way (\(currency), effective cost)",
+          columns: [
+            ("Key", false), ("Spelling in the bill", false), ("Lines", true), ("Cost", true),
+          ],
+          rows: (policy.collisions[currency] ?? []).map {
+            [.text($0.key), .text($0.rawKey), .number($0.lines), .amount($0.cost.effective)]
+          },
+          emptyText: "Every policy key is written one way."),
+        HTMLPage.Table(
+          caption:
+            "Other tag keys that differ only by case or separators (\(currency), effective cost)",
+          columns: [
+            ("Key compared as", false), ("Spelling in the bill", false), ("Lines", true),
+            ("Cost", true),
+          ],
+          rows: (policy.otherCollisions[currency] ?? []).map {
+            [.text($0.matchKey), .text($0.rawKey), .number($0.lines), .amount($0.effective)]
+          },
+          emptyText: "No other tag key is written more than one way."),
+      ]
     }
   }
 }

@@ -204,17 +204,22 @@ public struct MonthReport {
     let current = comparison.current?.totals[keyPath: basis]
     let previous = comparison.previous?.totals[keyPath: basis]
     return [
-      current.map(HTMLPage.Cell.amount) ?? .text("–"),
-      previous.map(HTMLPage.Cell.amount) ?? .text("–"),
+      current.map(HTMLPage.Cell.amount) ?? .missing,
+      previous.map(HTMLPage.Cell.amount) ?? .missing,
       .amount(try (current ?? .zero).subtracting(previous ?? .zero)),
     ]
   }
 
+  /// Billed cost per day of this and the previous month, and the difference; "–" where a
+  /// month has no lines.
   private func perDayCells(_ comparison: Comparison) throws -> [HTMLPage.Cell] {
-    let current = Self.perDay(comparison.current?.totals.billed ?? .zero, in: month)
-    let previous = Self.perDay(
-      comparison.previous?.totals.billed ?? .zero, in: month.previous)
-    return [.amount(current), .amount(previous), .amount(try current.subtracting(previous))]
+    let current = comparison.current.map { Self.perDay($0.totals.billed, in: month) }
+    let previous = comparison.previous.map { Self.perDay($0.totals.billed, in: month.previous) }
+    return [
+      current.map(HTMLPage.Cell.amount) ?? .missing,
+      previous.map(HTMLPage.Cell.amount) ?? .missing,
+      .amount(try (current ?? .zero).subtracting(previous ?? .zero)),
+    ]
   }
 
   /// Billed cost per currency over the six months ending with this one.

@@ -108,7 +108,7 @@ struct TeamPages {
         [.text(total.currency)]
           + (bucket ? [] : [.amount(total.direct), .amount(total.shared)])
           + [
-            .amount(total.total), before.map(HTMLPage.Cell.amount) ?? .text("–"),
+            .amount(total.total), before.map(HTMLPage.Cell.amount) ?? .missing,
             .amount(try total.total.subtracting(before ?? .zero)),
           ])
     }
