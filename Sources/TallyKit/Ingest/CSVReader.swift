@@ -41,6 +41,10 @@ public final class CSVReader {
   /// The arena the callbacks write into; a struct behind a pointer, so no ARC and no dynamic
   /// exclusivity checks per field. When parsing ahead it is one of ``aheadArenas`` in turn.
   private var arena: UnsafeMutablePointer<CSVRecordArena>
+  /// How many arenas take turns when parsing ahead. More than three, so that the parsing thread
+  /// can run several chunks ahead: on a loaded machine either thread may wait tens of
+  /// milliseconds for a core, and the other keeps working meanwhile.
+  static let aheadArenaCount = 16
   /// The arenas that take turns when parsing ahead (the first is the reader's own); allocated
   /// on first use.
   private var aheadArenas: [UnsafeMutablePointer<CSVRecordArena>] = []
@@ -56,6 +60,8 @@ public final class CSVReader {
   private var finished = false
   /// Whether libcsv has the space test that keeps spaces (`noSpace`) rather than its default.
   private var keepsSpacesByTest = false
+  /// Whether the input parsed so far ends inside a quoted field (see ``mayTrimSpaces``).
+  private var insideQuotes = false
   /// The header, once read.
   private var header: [String]?
   /// The error that stopped reading; thrown again if reading is attempted again.
@@ -134,7 +140,7 @@ public final class CSVReader {
   ///   when the source cannot be read or decompressed.
   ///   - parsingAhead: Parse on a thread of its own, a chunk or two ahead of `body`, so that
   ///     parsing and `body` use two cores. Records and errors are the same as without it, in the
-  ///     same order. Memory stays bounded: three arenas of about a chunk each take turns. The
+  ///     same order. Memory stays bounded: sixteen arenas of about a chunk each take turns. The
   ///     reading thread stops once `body` throws or the input ends, so this is a reader's last
   ///     call.
   public func forEachRecord(
@@ -176,7 +182,7 @@ public final class CSVReader {
   /// ``readRecords(_:)`` with the parsing on another thread.
   ///
   /// Batch *k* (what one ``advance(stoppingAtLineEnd:)`` parses, about a chunk) is parsed into
-  /// arena *k* mod 3, which first takes over the record that the previous arena's chunk cut. The
+  /// arena *k* mod 16, which first takes over the record that the previous arena's chunk cut. The
   /// parsing thread waits for a free arena (`free`), the caller for a parsed one (`parsed`); the
   /// caller only reads an arena it was handed, and the parsing thread only writes one the caller
   /// has given back, or reads the cut record of the previous one, which the caller never reads.
@@ -185,7 +191,7 @@ public final class CSVReader {
     arena.pointee.compact()
     if aheadArenas.isEmpty {
       aheadArenas = [arena]
-      for _ in 1..<3 {
+      for _ in 1..<CSVReader.aheadArenaCount {
         let spare = UnsafeMutablePointer<CSVRecordArena>.allocate(capacity: 1)
         spare.initialize(to: CSVRecordArena(byteCapacity: min(chunkSize, 1 << 20) + 4096))
         aheadArenas.append(spare)
@@ -347,7 +353,8 @@ public final class CSVReader {
 
   /// Feeds `count` bytes to libcsv, whose callbacks fill the arena.
   private func parse(_ bytes: UnsafeRawPointer, count: Int) throws(InputError) {
-    let needsSpaceTest = mayTrimSpaces(UnsafeRawBufferPointer(start: bytes, count: count))
+    let needsSpaceTest = mayTrimSpaces(
+      UnsafeRawBufferPointer(start: bytes, count: count), insideQuotes: &insideQuotes)
     if needsSpaceTest != keepsSpacesByTest {
       csv_set_space_func(parser, needsSpaceTest ? noSpace : nil)
       keepsSpacesByTest = needsSpaceTest
@@ -450,41 +457,55 @@ private func onRecord(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) 
 private func noSpace(_ byte: UInt8) -> Int32 { 0 }
 
 /// Whether libcsv's default space handling could trim something in `bytes`, a piece of input
-/// parsed on its own: true when a space or tab is its first or last byte, or stands next to a
-/// comma, a quote, a CR or an LF.
+/// parsed on its own: true when a space or tab outside quotes is the piece's first or last byte,
+/// or stands next to a comma, a quote, a CR or an LF. `insideQuotes` says whether the piece
+/// starts inside a quoted field, and on return whether it ends inside one (quotes toggle it: a
+/// doubled quote toggles twice; after a stray quote libcsv stops with an error anyway).
 ///
 /// By default libcsv drops spaces and tabs at the start of a field, before an opening quote and
-/// after a closing one, and at the end of an unquoted field; each such run touches a comma, a
-/// quote, a line break or the start or end of the input, and the piece's own ends stand for the
-/// input around it. Every other space or tab is data either way, and the count of trailing spaces
-/// that libcsv carries between calls is zero after a piece that ends with any other byte.
-/// Spaces are searched for eight bytes at a time: most of a bill has none next to a separator.
-func mayTrimSpaces(_ bytes: UnsafeRawBufferPointer) -> Bool {
+/// after a closing one, and at the end of an unquoted field; each such run is outside quotes and
+/// touches a comma, a quote, a line break or the start or end of the input, and the piece's own
+/// ends stand for the input around it. Every other space or tab is data either way (inside
+/// quotes libcsv never tests for spaces), and the count of trailing spaces that libcsv carries
+/// between calls is zero after a piece that ends with any other byte. Bytes are searched eight at
+/// a time for spaces, tabs and quotes; bills have spaces inside quoted fields on every line
+/// (`"Amazon Web Services, Inc."`) but next to a separator outside quotes rarely or never.
+func mayTrimSpaces(_ bytes: UnsafeRawBufferPointer, insideQuotes: inout Bool) -> Bool {
   let count = bytes.count
-  guard count > 0 else { return false }
-  if isSpaceOrTab(bytes[0]) || isSpaceOrTab(bytes[count - 1]) { return true }
-  let ones: UInt64 = 0x0101_0101_0101_0101
-  let highs: UInt64 = 0x8080_8080_8080_8080
+  var inside = insideQuotes
+  var trimmable = false
   var offset = 0
   while offset < count {
     if offset &+ 8 <= count {
       let word = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-      let spaces = word ^ (ones &* 0x20)
-      let tabs = word ^ (ones &* 0x09)
-      let zero = ((spaces &- ones) & ~spaces | (tabs &- ones) & ~tabs) & highs
-      if zero == 0 {
+      if !hasByte(word, 0x20) && !hasByte(word, 0x09) && !hasByte(word, 0x22) {
         offset &+= 8
         continue
       }
     }
     let end = min(offset &+ 8, count)
-    for index in offset..<end where isSpaceOrTab(bytes[index]) {
-      // The first and last bytes were tested above, so both neighbours exist.
-      if isSeparator(bytes[index - 1]) || isSeparator(bytes[index + 1]) { return true }
+    for index in offset..<end {
+      let byte = bytes[index]
+      if byte == 0x22 {
+        inside.toggle()
+      } else if !inside && !trimmable && isSpaceOrTab(byte) {
+        trimmable =
+          index == 0 || index == count - 1 || isSeparator(bytes[index - 1])
+          || isSeparator(bytes[index + 1])
+      }
     }
     offset = end
   }
-  return false
+  insideQuotes = inside
+  return trimmable
+}
+
+/// Whether some byte of `word` equals `byte` (the classic "has zero byte" test on the XOR).
+@inline(__always)
+private func hasByte(_ word: UInt64, _ byte: UInt8) -> Bool {
+  let ones: UInt64 = 0x0101_0101_0101_0101
+  let masked = word ^ (ones &* UInt64(byte))
+  return (masked &- ones) & ~masked & (ones &<< 7) != 0
 }
 
 @inline(__always)

@@ -47,14 +47,16 @@ private let spacedLines = [
   "\" lead\",\"trail \",mid  dle\n",  // 3: spaces inside quotes, two inner spaces
   "tab\there,x ,\ty\n",  // 4: inner tab, trailing space, leading tab
   "a,b,c\n",  // 5: none
-  "  ,  ,  ",  // 6: fields of spaces only, and no line break at the end
+  "\"Amazon, Inc.\",q,\"x ,y\"\n",  // 6: spaces next to commas inside quotes
+  "  ,  ,  ",  // 7: fields of spaces only, and no line break at the end
 ]
 private let spacedRecords = [
   Record(2, [" x ", "y z", "\t"]),
   Record(3, [" lead", "trail ", "mid  dle"]),
   Record(4, ["tab\there", "x ", "\ty"]),
   Record(5, ["a", "b", "c"]),
-  Record(6, ["  ", "  ", "  "]),
+  Record(6, ["Amazon, Inc.", "q", "x ,y"]),
+  Record(7, ["  ", "  ", "  "]),
 ]
 
 @Suite("CSVReader")
@@ -90,23 +92,39 @@ struct CSVReaderTests {
 
   @Test("the space test is needed exactly where libcsv would trim")
   func spaceTestNeeded() {
-    func needs(_ text: String) -> Bool {
-      Array(text.utf8).withUnsafeBytes { mayTrimSpaces($0) }
+    func needs(_ text: String, startingInsideQuotes: Bool = false) -> Bool {
+      var inside = startingInsideQuotes
+      return Array(text.utf8).withUnsafeBytes { mayTrimSpaces($0, insideQuotes: &inside) }
     }
-    // Nowhere to trim: no spaces, or only spaces between other bytes (also across eight-byte
-    // words).
+    // Nowhere to trim: no spaces, only spaces between other bytes (also across eight-byte
+    // words), or spaces inside quotes, even next to commas, quotes and line breaks.
     #expect(!needs(""))
     #expect(!needs("a,b\nc,d\n"))
     #expect(!needs("USD 0.0104 per On Demand Linux t3.micro Instance Hour,x\ty\n"))
-    // Next to a comma, a quote, a line break, or at either end of the piece.
+    #expect(!needs("12345678,\"Amazon Web Services, Inc.\",AWS Lambda\n"))
+    #expect(!needs("a,\" q \"\" , \n x\",b"))
+    #expect(!needs(" Web Services, Inc.\",x", startingInsideQuotes: true))
+    // Next to a comma, a quote, a line break, or at either end of the piece, outside quotes.
     #expect(needs("abcdefgh, ijklmnop"))
     #expect(needs("abcdefgh ,ijklmnop"))
-    #expect(needs("abcdefghijklmno\"\tx"))
-    #expect(needs("abcdefghijk\" x"))
+    #expect(needs("abcdefghijklmno\"\tx", startingInsideQuotes: true))
+    #expect(needs("abcdefghijk,\"x\" y"))
     #expect(needs("abcdefghijklm \n"))
     #expect(needs("abcdefghijklm\r\tx"))
     #expect(needs(" abc"))
     #expect(needs("abc\t"))
+    #expect(needs("\"a,b\", c"))
+  }
+
+  @Test("the quote state carries from piece to piece")
+  func spaceTestQuoteState() {
+    var inside = false
+    let pieces = ["a,\"x", "y, z", "\"\"w\" ,b"]
+    let needed = pieces.map { piece in
+      Array(piece.utf8).withUnsafeBytes { mayTrimSpaces($0, insideQuotes: &inside) }
+    }
+    #expect(needed == [false, false, true])
+    #expect(!inside)
   }
 
   @Test("fields are the exact bytes", arguments: [1, 1 << 20])
