@@ -5,7 +5,7 @@ TALLY_DEBUG = .build/debug/tally
 TALLY_RELEASE = .build/release/tally
 
 .PHONY: deps build release test test-browser lint format demo bench bench-allocation \
-	bench-recommend bench-policy bench-formats bench-report sample-bills clean
+	bench-recommend bench-policy bench-formats bench-report bench-nightly sample-bills clean
 
 deps:
 	@scripts/install-deps.sh
@@ -58,6 +58,13 @@ bench-allocation: release
 # `tally report --month` (index, CSVs, every team page). Target: under five seconds.
 bench-report: release
 	.build/release/tally-dev bench --mode report --lines 1000000 --work-dir bench-data
+
+# Not part of `make test`: the import benchmark's 800,000-line CUR, timed through `tally import`
+# alone and through `tally nightly` from scratch (policy, allocation, commitments, report).
+REPEATS ?= 3
+bench-nightly: release
+	.build/release/tally-dev bench --mode nightly --lines 800000 --repeats $(REPEATS) \
+	  --work-dir bench-data
 
 # Not part of `make test`: times `tally recommend` over 60 days of hourly usage (1,000,000 lines).
 bench-recommend: release

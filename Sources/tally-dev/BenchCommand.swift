@@ -16,6 +16,10 @@ struct BenchCommand: ParsableCommand {
       --mode report: the same month allocated among 50 teams and checked against the tag \
       policy, then times `tally report --month` (the index, CSVs and every team page).
 
+      --mode nightly: see NightlyBench (the import benchmark's CUR through `tally import` alone \
+      and through `tally nightly` from scratch, each into a fresh database, --repeats times; a \
+      table and the nightly-to-import ratios).
+
       --mode import:
       Generates WORK-DIR/cur-bench.csv (a legacy CUR of --lines rows and 101 columns), or \
       reuses it when WORK-DIR/cur-bench.csv.meta records the same line count, seed and \
@@ -60,7 +64,7 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "Allocation mode: the team whose view is timed.")
   var team = "payments"
 
-  @Option(help: "Allocation mode: how many times each reading command is timed.")
+  @Option(help: "Allocation and nightly modes: how many times each command is timed.")
   var repeats = 5
 
   func validate() throws {
@@ -73,6 +77,12 @@ struct BenchCommand: ParsableCommand {
   }
 
   func run() throws {
+    if mode == .nightly {
+      try NightlyBench(
+        workDirectory: workDirectory, lines: lines, seed: seed, tally: tally, repeats: repeats
+      ).run()
+      return
+    }
     if mode == .recommend {
       try RecommendBench(
         lines: lines, workDirectory: workDirectory, tally: tally, seed: seed, json: json
@@ -198,6 +208,8 @@ enum BenchMode: String, ExpressibleByArgument {
   case recommend
   /// Allocating a generated month among 50 teams and rendering its reports.
   case report
+  /// `tally nightly` from scratch against `tally import` alone, on the import benchmark's CUR.
+  case nightly
 }
 
 /// A benchmark that cannot start.
