@@ -16,23 +16,7 @@ extension Connection {
   public func transaction<T>(_ body: () throws -> T) throws -> T {
     precondition(
       !isRunningTransactionBody, "transaction(_:) called inside a transaction; use savepoint(_:_:)")
-    try execute("BEGIN IMMEDIATE")
-    isRunningTransactionBody = true
-    defer { isRunningTransactionBody = false }
-    let result: T
-    do {
-      result = try body()
-    } catch {
-      rollBackIgnoringErrors()
-      throw error
-    }
-    do {
-      try execute("COMMIT")
-    } catch {
-      rollBackIgnoringErrors()
-      throw error
-    }
-    return result
+    return try run(body, after: "BEGIN IMMEDIATE")
   }
 
   /// Runs `body` in one read transaction (`BEGIN DEFERRED … COMMIT`): in WAL mode every query
@@ -45,17 +29,23 @@ extension Connection {
     precondition(
       !isRunningTransactionBody,
       "readTransaction(_:) called inside a transaction; the outer one already holds a snapshot")
-    try execute("BEGIN DEFERRED")
+    return try run(body, after: "BEGIN DEFERRED")
+  }
+
+  /// Runs `begin`, then `body`, then `COMMIT`; rolls back when `body` or the commit fails and
+  /// rethrows that error unchanged.
+  private func run<T>(_ body: () throws -> T, after begin: String) throws -> T {
+    try execute(begin)
     isRunningTransactionBody = true
     defer { isRunningTransactionBody = false }
     let result: T
     do {
       result = try body()
+      try execute("COMMIT")
     } catch {
       rollBackIgnoringErrors()
       throw error
     }
-    try execute("COMMIT")
     return result
   }
 
