@@ -5,7 +5,7 @@ extension HTMLPage.Table {
   /// its amount; the amount is the last column.
   static func costliest<Item>(
     _ items: [Item], limit: Int, caption: String, columns: [(name: String, numeric: Bool)],
-    emptyText: String, amount: (Item) -> Money, cells: (Item) -> [HTMLPage.Cell]
+    emptyText: String, amount: (Item) -> Money, cells: (Item) throws(MoneyError) -> [HTMLPage.Cell]
   ) throws(MoneyError) -> HTMLPage.Table {
     // One item more than the limit is shown rather than folded into "1 others".
     let count = items.count == limit + 1 ? items.count : limit
@@ -15,7 +15,10 @@ extension HTMLPage.Table {
     if !others.isEmpty { amounts.append(try Money.sum(others.map(amount))) }
     let rounded = Money.roundedPreservingTotal(amounts, fractionDigits: 2)
     let blanks = Array(repeating: HTMLPage.Cell.text(""), count: max(0, columns.count - 2))
-    var rows = shown.enumerated().map { index, item in cells(item) + [.amount(rounded[index])] }
+    var rows: [[HTMLPage.Cell]] = []
+    for (index, item) in shown.enumerated() {
+      rows.append(try cells(item) + [.amount(rounded[index])])
+    }
     if !others.isEmpty {
       rows.append([.text("\(others.count) others")] + blanks + [.amount(rounded[shown.count])])
     }

@@ -27,6 +27,9 @@ public struct MonthReport {
   let teamPages: TeamPages?
   /// What the nightly run behind the report changed; nil when no run is recorded.
   let changes: RunDiff?
+  /// Cost by service and by usage account; nil when the line groups do not add up to the bill.
+  let serviceShares: CostShares?
+  let accountShares: CostShares?
 
   /// Reads the month's inputs from the store; `changes` is the diff of the nightly run that
   /// publishes the report (by default the stored diff of the latest successful run).
@@ -43,6 +46,8 @@ public struct MonthReport {
     }
     teamPages = try allocation.map { try TeamPages(store: store, allocation: $0) }
     self.changes = try changes ?? RunDiff.latest(in: store)
+    serviceShares = try CostShares(store: store, by: .service, month: month)
+    accountShares = try CostShares(store: store, by: .account, month: month)
   }
 
   /// The latest month with cost lines; nil for an empty store.
@@ -180,7 +185,7 @@ public struct MonthReport {
       subtitle: "Finance summary from the bills imported into tally",
       navigation: [
         ("All months", "../index.html"), ("Totals", "#totals"), ("What changed", "#changes"),
-        ("Teams", "#allocation"),
+        ("Teams", "#allocation"), ("Services", "#services"), ("Accounts", "#accounts"),
         ("Unallocated", "#unallocated"),
         ("Tag compliance", "#policy"), ("Commitments", "#commitments"),
         ("Data quality", "#data-quality"),
@@ -189,6 +194,8 @@ public struct MonthReport {
         totalsSection,
         changesSection(),
         try allocationSection(),
+        try costSharesSection(.service),
+        try costSharesSection(.account),
         try unallocatedSection(),
         try policySection(),
         try commitmentsSection(),
