@@ -42,11 +42,23 @@ public struct ReportPublisher {
     }
   }
 
-  /// Removes staging folders left by runs that were killed before publishing.
+  /// Removes staging folders left by runs that were killed before publishing: those of this
+  /// process, and those whose process (named in the folder's name) no longer runs. Another
+  /// `tally report` writing under the same root at the same time keeps its own.
   public func removeAbandonedStaging() {
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-    for entry in entries where entry.hasPrefix(".staging-") {
+    for entry in entries where entry.hasPrefix(".staging-") && !Self.belongsToOtherProcess(entry) {
       try? FileManager.default.removeItem(atPath: (root as NSString).appendingPathComponent(entry))
     }
+  }
+
+  /// Whether a staging folder (`.staging-NAME-PID-ID`) belongs to another process that still
+  /// runs.
+  static func belongsToOtherProcess(_ entry: String) -> Bool {
+    let parts = entry.split(separator: "-")
+    guard parts.count >= 3, let pid = pid_t(parts[parts.count - 2]), pid > 0,
+      pid != ProcessInfo.processInfo.processIdentifier
+    else { return false }
+    return kill(pid, 0) == 0 || errno == EPERM
   }
 }

@@ -101,4 +101,20 @@ import Testing
     publisher.removeAbandonedStaging()
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
   }
+
+  /// A staging folder of another running process (pid 1 always runs) is that process's work in
+  /// progress and stays; one of a process that no longer runs (a pid above Linux's largest,
+  /// 4,194,304) is abandoned and goes.
+  @Test func stagingOfARunningProcessIsKept() throws {
+    let directory = try TemporaryDirectory()
+    let publisher = try ReportPublisher(root: directory.path)
+    for name in [".staging-2026-10-1-abcd1234", ".staging-2026-10-2147483646-abcd1234"] {
+      try FileManager.default.createDirectory(
+        atPath: directory.file(name), withIntermediateDirectories: false)
+    }
+    publisher.removeAbandonedStaging()
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        == [".staging-2026-10-1-abcd1234"])
+  }
 }
