@@ -8,8 +8,8 @@
 /// `strtod` on the whole text, and nil where `strtod` would not read all of it or gives
 /// ±infinity or NaN.
 ///
-/// Plain decimals such as `10288.8`, `-0.35813288` or `4.0E3` with at most 19 significant
-/// digits whose value is `w × 10^e` with `w ≤ 2⁵³` and `|e| ≤ 22` take Clinger's fast path:
+/// Plain decimals in the grammar of ``Money/init(parsing:)``, such as `10288.8`, `-0.35813288`
+/// or `4.0E3`, whose value is `w × 10^e` with `w ≤ 2⁵³` and `|e| ≤ 22` take Clinger's fast path:
 /// `w` and `10^|e|` are exact doubles, so one IEEE multiplication or division rounds the exact
 /// value once, correctly, as `strtod` does. Everything else (more digits, larger exponents,
 /// spaces, hexadecimal, `inf`) goes to `strtod`.
@@ -23,65 +23,16 @@ enum DecimalDouble {
   /// The value of a plain decimal that Clinger's fast path rounds correctly; nil for any other
   /// text, including text that is a number but needs `strtod`.
   static func fastPath(_ bytes: UnsafeRawBufferPointer) -> Double? {
-    let count = bytes.count
-    var index = 0
-    var negative = false
-    if index < count, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
-      negative = bytes[index] == UInt8(ascii: "-")
-      index += 1
-    }
-    var significand: UInt64 = 0
-    var significantDigits = 0
-    var sawDigit = false
-    var scale = 0
-    while index < count {
-      let digit = bytes[index] &- UInt8(ascii: "0")
-      guard digit <= 9 else { break }
-      significand = significand &* 10 &+ UInt64(digit)
-      if significand != 0 { significantDigits += 1 }
-      sawDigit = true
-      index += 1
-    }
-    if index < count, bytes[index] == UInt8(ascii: ".") {
-      index += 1
-      while index < count {
-        let digit = bytes[index] &- UInt8(ascii: "0")
-        guard digit <= 9 else { break }
-        significand = significand &* 10 &+ UInt64(digit)
-        if significand != 0 { significantDigits += 1 }
-        scale -= 1
-        sawDigit = true
-        index += 1
-      }
-    }
-    // 19 digits stay below 10¹⁹ < 2⁶⁴, so `significand` did not wrap.
-    guard sawDigit, significantDigits <= 19 else { return nil }
-    if index < count, bytes[index] | 0x20 == UInt8(ascii: "e") {
-      index += 1
-      var exponentNegative = false
-      if index < count, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
-        exponentNegative = bytes[index] == UInt8(ascii: "-")
-        index += 1
-      }
-      var exponent = 0
-      let digitsStart = index
-      while index < count {
-        let digit = bytes[index] &- UInt8(ascii: "0")
-        guard digit <= 9, exponent < 100_000 else { return nil }
-        exponent = exponent * 10 + Int(digit)
-        index += 1
-      }
-      guard index > digitsStart else { return nil }
-      scale += exponentNegative ? -exponent : exponent
-    }
-    guard index == count else { return nil }
-    if significand == 0 { return negative ? -0.0 : 0.0 }
-    guard significand <= 1 << 53, (-22...22).contains(scale) else { return nil }
+    // Text outside the grammar allocates its error here, and goes to strtod.
+    guard let number = try? DecimalNumber(parsing: bytes), let (significand, power) = number.exactly
+    else { return nil }
+    if significand == 0 { return number.negative ? -0.0 : 0.0 }
+    guard significand <= 1 << 53, (-22...22).contains(power) else { return nil }
     let magnitude =
-      scale >= 0
-      ? Double(significand) * exactPowersOfTen[scale]
-      : Double(significand) / exactPowersOfTen[-scale]
-    return negative ? -magnitude : magnitude
+      power >= 0
+      ? Double(significand) * exactPowersOfTen[power]
+      : Double(significand) / exactPowersOfTen[-power]
+    return number.negative ? -magnitude : magnitude
   }
 
   /// `strtod` on a NUL-terminated copy of `bytes`: nil unless it reads every byte and the
