@@ -93,10 +93,7 @@ struct CSVReaderTests {
   @Test("the space test is needed exactly where libcsv would trim")
   func spaceTestNeeded() {
     func needs(_ text: String, startingInsideQuotes: Bool = false) -> Bool {
-      var inside = startingInsideQuotes
-      return Array(text.utf8).withUnsafeBytes {
-        scanPiece($0, insideQuotes: &inside).mayTrimSpaces
-      }
+      scan(text, startingInsideQuotes: startingInsideQuotes).mayTrimSpaces
     }
     // Nowhere to trim: no spaces, only spaces between other bytes (also across eight-byte
     // words), or spaces inside quotes, even next to commas, quotes and line breaks.
@@ -132,10 +129,7 @@ struct CSVReaderTests {
   @Test("a line break counts as quoted only inside quotes")
   func quotedLineBreaks() {
     func holds(_ text: String, startingInsideQuotes: Bool = false) -> Bool {
-      var inside = startingInsideQuotes
-      return Array(text.utf8).withUnsafeBytes {
-        scanPiece($0, insideQuotes: &inside).holdsQuotedLineBreak
-      }
+      scan(text, startingInsideQuotes: startingInsideQuotes).holdsQuotedLineBreak
     }
     #expect(!holds("a,b\r\nc,\"d\"\n"))
     #expect(!holds("a,\"x\"\"\"\n\"\"\r,y"))  // the quotes pair up: each break is outside
@@ -531,6 +525,12 @@ struct CSVReaderMalformedTests {
     let error = #expect(throws: InputError.self) { try reader.forEachRecord { _ in } }
     #expect(error?.description == "bill.csv:2:2 (b): \(strayQuote)")
   }
+}
+
+/// ``scanPiece(_:insideQuotes:)`` of `text` as one piece.
+private func scan(_ text: String, startingInsideQuotes: Bool) -> PieceScan {
+  var inside = startingInsideQuotes
+  return Array(text.utf8).withUnsafeBytes { scanPiece($0, insideQuotes: &inside) }
 }
 
 /// What ``scanPiece(_:insideQuotes:)`` must return, computed a byte at a time from the rule in
