@@ -73,7 +73,11 @@ struct LineDetailTable: ~Copyable {
       (18, line.offeringType),
     ]
     for (index, bytes) in texts {
-      if bytes.isEmpty { insert.bindNull(at: index) } else { insert.bindText(borrowing: bytes, at: index) }
+      if bytes.isEmpty {
+        insert.bindNull(at: index)
+      } else {
+        insert.bindText(borrowing: bytes, at: index)
+      }
     }
     insert.bind(line.normalizationFactor, at: 12)
     insert.bind(line.commitmentRate?.nanos, at: 13)

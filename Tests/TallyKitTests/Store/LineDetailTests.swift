@@ -21,13 +21,15 @@ import Testing
   @Test func migrationMovesDetailIntoItsOwnTable() throws {
     let directory = try TemporaryDirectory()
     let path = directory.file("old.sqlite")
-    let rows: [(id: Int, type: String?, usage: String?, factor: Double?, rate: Int64?, pricing: String?)] = [
-      (1, "Usage", "BoxUsage:m5.large", 4, nil, "Standard"),
-      (2, "Usage", "BoxUsage:m5.large", 4, nil, "Standard"),
-      (3, "Usage", "BoxUsage:m5.large", nil, nil, "Standard"),
-      (4, "Tax", nil, nil, nil, nil),
-      (5, "SavingsPlanCoveredUsage", "BoxUsage:m5.large", 4, 1_300_000_000, "Committed"),
-    ]
+    let rows:
+      [(id: Int, type: String?, usage: String?, factor: Double?, rate: Int64?, pricing: String?)] =
+        [
+          (1, "Usage", "BoxUsage:m5.large", 4, nil, "Standard"),
+          (2, "Usage", "BoxUsage:m5.large", 4, nil, "Standard"),
+          (3, "Usage", "BoxUsage:m5.large", nil, nil, "Standard"),
+          (4, "Tax", nil, nil, nil, nil),
+          (5, "SavingsPlanCoveredUsage", "BoxUsage:m5.large", 4, 1_300_000_000, "Committed"),
+        ]
     do {
       let connection = try Connection(path: path)
       for step in 0..<10 { try connection.execute(Schema.migrations[step]) }
@@ -72,10 +74,11 @@ import Testing
       )
     }
     #expect(
-      read == rows.map {
-        "\($0.id) \($0.id * 1_000) \($0.id * 700) \($0.type ?? "-") \($0.usage ?? "-") "
-          + "\($0.factor.map { "\($0)" } ?? "-") \($0.rate.map { "\($0)" } ?? "-") \($0.pricing ?? "-")"
-      })
+      read
+        == rows.map {
+          "\($0.id) \($0.id * 1_000) \($0.id * 700) \($0.type ?? "-") \($0.usage ?? "-") "
+            + "\($0.factor.map { "\($0)" } ?? "-") \($0.rate.map { "\($0)" } ?? "-") \($0.pricing ?? "-")"
+        })
     #expect(
       try store.connection.scalarInt64(
         "SELECT count(DISTINCT detail) FROM cost_lines WHERE id IN (1, 2)") == 1)
@@ -91,7 +94,8 @@ import Testing
       contentsOfFile: TestPaths.fixture("cur/every-line-item-type.csv"), encoding: .utf8)
     let first = directory.file("first.csv")
     try fixture.write(toFile: first, atomically: true, encoding: .utf8)
-    let distinct = "SELECT count(*) FROM (SELECT DISTINCT \(Self.detailColumns) FROM detailed_cost_lines)"
+    let distinct =
+      "SELECT count(*) FROM (SELECT DISTINCT \(Self.detailColumns) FROM detailed_cost_lines)"
     let details: Int64
     do {
       let store = try Store(path: path)
