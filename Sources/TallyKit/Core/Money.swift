@@ -40,20 +40,44 @@ extension Money {
   ///   separators, currency symbols, `NaN`), and ``MoneyError/overflow`` when the amount lies
   ///   outside the range of ``nanos``.
   public init(parsing bytes: UnsafeRawBufferPointer) throws(MoneyError) {
+    let number = try DecimalNumber(parsing: bytes)
+    let magnitude = try number.digits.nanos(exponent: number.exponent, negative: number.negative)
+    self.init(nanos: Money.signed(magnitude, negative: number.negative))
+  }
+
+  /// Parses decimal text, with the same grammar and errors as parsing raw bytes.
+  public init(parsing text: String) throws(MoneyError) {
+    var text = text
+    let result = text.withUTF8 { utf8 in
+      Result { () throws(MoneyError) in try Money(parsing: UnsafeRawBufferPointer(utf8)) }
+    }
+    self = try result.get()
+  }
+}
+
+/// A decimal number as read from text, before it becomes nanos (``Money``) or a `Double`
+/// (``DecimalDouble``): its sign, its significant digits and the power of ten of its exponent.
+struct DecimalNumber {
+  var negative = false
+  var digits = DecimalAccumulator()
+  var exponent = 0
+
+  /// Reads the grammar of ``Money/init(parsing:)``, without allocating unless it throws.
+  ///
+  /// - Throws: ``MoneyError/invalidNumber(found:offset:)`` for text outside the grammar.
+  init(parsing bytes: UnsafeRawBufferPointer) throws(MoneyError) {
     let count = bytes.count
     var index = 0
-    var negative = false
     if index < count, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
       negative = bytes[index] == UInt8(ascii: "-")
       index += 1
     }
 
-    var accumulator = DecimalAccumulator()
     var sawDigit = false
     while index < count {
       let digit = bytes[index] &- UInt8(ascii: "0")
       guard digit <= 9 else { break }
-      if !accumulator.push(digit) { accumulator.scale &+= 1 }
+      if !digits.push(digit) { digits.scale &+= 1 }
       sawDigit = true
       index += 1
     }
@@ -62,14 +86,13 @@ extension Money {
       while index < count {
         let digit = bytes[index] &- UInt8(ascii: "0")
         guard digit <= 9 else { break }
-        if accumulator.push(digit) { accumulator.scale &-= 1 }
+        if digits.push(digit) { digits.scale &-= 1 }
         sawDigit = true
         index += 1
       }
     }
     guard sawDigit else { throw MoneyError.invalid(bytes, at: index) }
 
-    var exponent = 0
     if index < count, bytes[index] | 0x20 == UInt8(ascii: "e") {
       index += 1
       var exponentNegative = false
@@ -90,25 +113,20 @@ extension Money {
       if exponentNegative { exponent = -exponent }
     }
     guard index == count else { throw MoneyError.invalid(bytes, at: index) }
-
-    let magnitude = try accumulator.nanos(exponent: exponent, negative: negative)
-    self.init(nanos: Money.signed(magnitude, negative: negative))
   }
 
-  /// Parses decimal text, with the same grammar and errors as parsing raw bytes.
-  public init(parsing text: String) throws(MoneyError) {
-    var text = text
-    let result = text.withUTF8 { utf8 in
-      Result { () throws(MoneyError) in try Money(parsing: UnsafeRawBufferPointer(utf8)) }
-    }
-    self = try result.get()
+  /// The number as `significand × 10^power` when its significant digits fit 64 bits (at most
+  /// 19 of them, all kept); nil otherwise. A zero significand means the number is zero.
+  var exactly: (significand: UInt64, power: Int)? {
+    guard digits.digits <= DecimalAccumulator.narrowDigits else { return nil }
+    return (digits.narrow, digits.scale + exponent)
   }
 }
 
 /// The significant digits of a decimal number as they are read.
 ///
 /// The value read so far is the kept digits × 10^scale, plus a little more when `sticky` is set.
-private struct DecimalAccumulator {
+struct DecimalAccumulator {
   /// Significant digits kept: enough for any amount in range, with room for rounding.
   static let maximumDigits = 38
 

@@ -43,6 +43,9 @@ struct AWSCURMapper: CostLineMapper {
   private let tagColumns: [(key: String, column: Int)]
   private var tagSets = TagSetCache()
   private var tagKey: [UInt8] = []
+  private var billingPeriodStart = LastTimestamp()
+  private var usageStart = LastTimestamp()
+  private var usageEnd = LastTimestamp()
   /// CUR 2.0: the attributes read from each distinct `product` map, by its bytes.
   private var products = ByteKeyedTable()
   private var productAttributes: [ProductAttributes] = []
@@ -234,9 +237,9 @@ struct AWSCURMapper: CostLineMapper {
     line.subAccountID = f.text(c.usageAccount)
     line.billingAccountName = f.text(c.payerAccountName)
     line.subAccountName = f.text(c.usageAccountName)
-    line.billingPeriodStart = try f.timestamp(c.billingPeriodStart)
-    line.chargePeriodStart = try f.timestamp(c.usageStart)
-    line.chargePeriodEnd = try f.timestamp(c.usageEnd)
+    line.billingPeriodStart = try billingPeriodStart.timestamp(f, c.billingPeriodStart)
+    line.chargePeriodStart = try usageStart.timestamp(f, c.usageStart)
+    line.chargePeriodEnd = try usageEnd.timestamp(f, c.usageEnd)
     let type = f.text(c.lineItemType)
     line.lineItemType = type
     line.serviceName = f.text(c.productName)
@@ -418,21 +421,44 @@ struct AWSCURMapper: CostLineMapper {
   private mutating func tagSetID(_ f: RecordFields, writer: CostLineWriter) throws(InputError)
     -> Int64
   {
-    tagKey.removeAll(keepingCapacity: true)
-    for (_, column) in tagColumns {
-      let value = f.text(column)
-      var length = UInt32(value.count)
-      withUnsafeBytes(of: &length) { tagKey.append(contentsOf: $0) }
-      tagKey.append(contentsOf: value)
+    let length = writeTagKey(f)
+    if let id = tagKey.withUnsafeBytes({
+      tagSets.cachedID(for: UnsafeRawBufferPointer(rebasing: $0[..<length]))
+    }) {
+      return id
     }
-    if let id = tagKey.withUnsafeBytes({ tagSets.cachedID(for: $0) }) { return id }
     let pairs = tagColumns.compactMap { pair -> (key: String, value: String)? in
       let value = f.string(pair.column)
       return value.isEmpty ? nil : (pair.key, value)
     }
     let id = try tagSets.store(pairs, writer: writer, at: f.location(nil))
-    tagKey.withUnsafeBytes { tagSets.remember(id, for: $0) }
+    tagKey.withUnsafeBytes {
+      tagSets.remember(id, for: UnsafeRawBufferPointer(rebasing: $0[..<length]))
+    }
     return id
+  }
+
+  /// Writes the tag columns' values, each after its length (4 bytes, so that no value can
+  /// imitate a boundary), to the start of `tagKey`; returns how many bytes that is. The buffer
+  /// only grows, so a line allocates nothing.
+  private mutating func writeTagKey(_ f: RecordFields) -> Int {
+    var length = 0
+    for (_, column) in tagColumns { length += 4 + f.text(column).count }
+    if tagKey.count < length { tagKey = Array(repeating: 0, count: 2 * length) }
+    tagKey.withUnsafeMutableBytes { key in
+      var offset = 0
+      for (_, column) in tagColumns {
+        let value = f.text(column)
+        key.storeBytes(of: UInt32(value.count), toByteOffset: offset, as: UInt32.self)
+        offset += 4
+        if !value.isEmpty {
+          UnsafeMutableRawBufferPointer(rebasing: key[offset..<(offset + value.count)])
+            .copyMemory(from: value)
+          offset += value.count
+        }
+      }
+    }
+    return length
   }
 
   private static let aws: StaticString = "AWS"
@@ -470,11 +496,14 @@ private func bytes(_ text: StaticString) -> UnsafeRawBufferPointer {
   UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
 }
 
+/// True when the usage type contains `Spot` (`SpotUsage:m5.large`, `EU-SpotUsage:…`).
 private func containsSpot(_ usageType: UnsafeRawBufferPointer) -> Bool {
-  let spot = Array("Spot".utf8)
-  guard usageType.count >= spot.count else { return false }
-  for start in 0...(usageType.count - spot.count)
-  where (0..<spot.count).allSatisfy({ usageType[start + $0] == spot[$0] }) {
+  guard usageType.count >= 4 else { return false }
+  let spot: UInt32 = 0x746F_7053  // "Spot" read as a little-endian word
+  for start in 0...(usageType.count - 4)
+  where UInt32(littleEndian: usageType.loadUnaligned(fromByteOffset: start, as: UInt32.self))
+    == spot
+  {
     return true
   }
   return false

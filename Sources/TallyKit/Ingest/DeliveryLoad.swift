@@ -136,18 +136,29 @@ struct PeriodAccumulator {
     var currency: [UInt8]
     var monthText: [UInt8]
     var totals: PeriodTotals
+
+    /// True for the entry of this period start and currency.
+    func holds(_ periodStart: Int64, _ currency: UnsafeRawBufferPointer) -> Bool {
+      self.periodStart == periodStart && self.currency.withUnsafeBytes { sameBytes($0, currency) }
+    }
   }
   private var entries: [Entry] = []
+  /// The entry of the previous line: consecutive lines nearly always share one.
+  private var lastIndex = 0
 
   var totals: [PeriodTotals] { entries.map(\.totals) }
 
-  /// Adds a line; returns the index of its month and currency.
-  mutating func add(_ line: CostLine, location: SourceLocation) throws(InputError) -> Int {
+  /// Adds a line; returns the index of its month and currency. An overflow of the totals is
+  /// reported at `location`.
+  mutating func add(_ line: CostLine, location: @autoclosure () -> SourceLocation)
+    throws(InputError) -> Int
+  {
     let start = line.billingPeriodStart.secondsSinceEpoch
-    var index = entries.firstIndex {
-      $0.periodStart == start && $0.currency.elementsEqual(line.billingCurrency)
+    var index = lastIndex
+    if index >= entries.count || !entries[index].holds(start, line.billingCurrency) {
+      index = entries.firstIndex { $0.holds(start, line.billingCurrency) } ?? entries.count
     }
-    if index == nil {
+    if index == entries.count {
       let month = line.billingPeriodStart.month
       entries.append(
         Entry(
@@ -156,13 +167,12 @@ struct PeriodAccumulator {
           totals: PeriodTotals(
             month: month, currency: String(decoding: line.billingCurrency, as: UTF8.self),
             rowCount: 0, totals: CostTotals())))
-      index = entries.count - 1
     }
-    guard let index else { return 0 }
+    lastIndex = index
     do {
       try entries[index].totals.totals.add(line)
     } catch {
-      throw InputError("the file's total \(error.description)", at: location)
+      throw InputError("the file's total \(error.description)", at: location())
     }
     entries[index].totals.rowCount += 1
     return index

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-  internal import Glibc
-#else
-  internal import Darwin
-#endif
-
 /// Typed access to the fields of one record, with errors that name the file, line, column and
 /// header of a bad value.
 struct RecordFields {
@@ -81,16 +75,7 @@ struct RecordFields {
   func quantity(_ column: Int?) throws(InputError) -> Double? {
     let bytes = numericText(column)
     guard !bytes.isEmpty else { return nil }
-    let value: Double? = withUnsafeTemporaryAllocation(of: CChar.self, capacity: bytes.count + 1) {
-      buffer in
-      guard let base = buffer.baseAddress else { return nil }
-      UnsafeMutableRawBufferPointer(buffer).copyMemory(from: bytes)
-      buffer[bytes.count] = 0
-      var end: UnsafeMutablePointer<CChar>?
-      let parsed = strtod(base, &end)
-      guard let end, end == base + bytes.count, parsed.isFinite else { return nil }
-      return parsed
-    }
+    let value = DecimalDouble.parse(bytes)
     guard let value else {
       throw InputError(
         "expected a number, found \"\(String(decoding: bytes.prefix(40), as: UTF8.self))\"",
@@ -124,4 +109,45 @@ struct RecordFields {
       file: path, line: record.line, column: reportsColumnNumbers ? column.map { $0 + 1 } : nil,
       columnName: column.map { header.names[$0] })
   }
+}
+
+/// The last text of one timestamp column and its value: an hourly export repeats the same
+/// start and end on thousands of consecutive lines, so most lines compare bytes instead of
+/// parsing them.
+struct LastTimestamp {
+  private var text: [UInt8] = []
+  private var value: Timestamp?
+
+  /// ``RecordFields/timestamp(_:)`` of `column`, parsed only when its text differs from the
+  /// last one this column had.
+  mutating func timestamp(_ f: RecordFields, _ column: Int) throws(InputError) -> Timestamp {
+    let bytes = f.text(column)
+    if let value, text.withUnsafeBytes({ sameBytes($0, bytes) }) { return value }
+    let parsed = try f.timestamp(column)
+    text.removeAll(keepingCapacity: true)
+    text.append(contentsOf: bytes)
+    value = parsed
+    return parsed
+  }
+}
+
+/// True when `a` and `b` hold the same bytes, compared eight at a time.
+func sameBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+  let count = a.count
+  guard b.count == count else { return false }
+  guard count >= 8 else {
+    for offset in 0..<count where a[offset] != b[offset] { return false }
+    return true
+  }
+  var offset = 0
+  while offset < count {
+    // The last word may overlap the one before it.
+    let start = min(offset, count - 8)
+    guard
+      a.loadUnaligned(fromByteOffset: start, as: UInt64.self)
+        == b.loadUnaligned(fromByteOffset: start, as: UInt64.self)
+    else { return false }
+    offset += 8
+  }
+  return true
 }

@@ -98,4 +98,58 @@ import Testing
       at: TestPaths.fixture("cur/every-line-item-type.csv"))
     #expect(try store.connection.scalarText("SELECT account_id FROM accounts") == "000111222333")
   }
+
+  /// Consecutive lines that repeat, change and return to a timestamp, Spot usage types at the
+  /// start, middle and end of the text, quantities on and off the fast path, and tag values
+  /// that repeat: each line's values must be its own. Expected instants come from Foundation's
+  /// ISO 8601 parser, quantities from `Double(_:)`, categories and tag sets by hand.
+  @Test func repeatedAndChangingValuesOnConsecutiveLines() throws {
+    let directory = try TemporaryDirectory()
+    let path = directory.file("cur.csv")
+    let header =
+      "bill/PayerAccountId,bill/BillingPeriodStartDate,lineItem/LineItemType,"
+      + "lineItem/UsageStartDate,lineItem/UsageEndDate,lineItem/UsageType,pricing/term,"
+      + "lineItem/UsageAmount,lineItem/UnblendedCost,resourceTags/user:team"
+    let rows = [
+      "1,2026-10-01T00:00:00Z,Usage,2026-10-01T00:00:00Z,2026-10-01T01:00:00Z,SpotUsage:m5,,1.5,1,a",
+      "1,2026-10-01T00:00:00Z,Usage,2026-10-01T00:00:00Z,2026-10-01T01:00:00Z,BoxUsage:m5,OnDemand,0.1,1,a",
+      "1,2026-10-01T00:00:00Z,Usage,2026-10-01T01:00:00Z,2026-10-01T02:00:00Z,EU-SpotUsage:c5,,2.5e-3,1,b",
+      "1,2026-10-01T00:00:00Z,Usage,2026-10-01T00:00:00Z,2026-10-01T01:00:00Z,Spo,,1e23,1,a",
+      "1,2026-10-01T00:00:00Z,Usage,2026-10-01 00:00:00,2026-10-01T01:00:00Z,Spot,,12345.678901234567,1,",
+    ]
+    try ([header] + rows).joined(separator: "\n").write(
+      toFile: path, atomically: true, encoding: .utf8)
+    let store = try Store(path: directory.file("t.sqlite"))
+    _ = try Importer(store: store).importDelivery(at: path)
+
+    let query = try store.connection.prepare(
+      """
+      SELECT charge_period_start, charge_period_end, ifnull(pricing_category, ''),
+        consumed_quantity, tag_set
+      FROM cost_lines ORDER BY id
+      """)
+    var seen: [(start: Int64, end: Int64, category: String, quantity: Double, tags: Int64)] = []
+    try query.forEachRow {
+      seen.append(
+        ($0.int64(at: 0), $0.int64(at: 1), $0.text(at: 2), $0.double(at: 3), $0.int64(at: 4)))
+    }
+    let iso = ISO8601DateFormatter()
+    func seconds(_ text: String) throws -> Int64 {
+      Int64(try #require(iso.date(from: text)).timeIntervalSince1970)
+    }
+    let midnight = try seconds("2026-10-01T00:00:00Z")
+    let one = try seconds("2026-10-01T01:00:00Z")
+    let two = try seconds("2026-10-01T02:00:00Z")
+    #expect(seen.map(\.start) == [midnight, midnight, one, midnight, midnight])
+    #expect(seen.map(\.end) == [one, one, two, one, one])
+    #expect(seen.map(\.category) == ["Dynamic", "Standard", "Dynamic", "", "Dynamic"])
+    let quantities = ["1.5", "0.1", "2.5e-3", "1e23", "12345.678901234567"].map {
+      Double($0) ?? .nan
+    }
+    #expect(seen.map(\.quantity.bitPattern) == quantities.map(\.bitPattern))
+    // Lines 1, 2 and 4 carry team=a; line 3 team=b; line 5 no tag.
+    let tags = seen.map(\.tags)
+    #expect(tags[0] == tags[1] && tags[1] == tags[3])
+    #expect(Set([tags[0], tags[2], tags[4]]).count == 3)
+  }
 }

@@ -36,6 +36,15 @@ import Testing
       with: "2026-10-01T01:00:00.000Z,2026-10-01T25:00:00.000Z", expectedLine: 3,
       column: "line_item_usage_start_date", message: "expected a timestamp"),
     Case(
+      name: "cur bad date after lines with the good one", fixture: "cur/every-line-item-type.csv",
+      line: 3, replace: "SavingsPlanNegation,2026-10-01T00:00:00Z,",
+      with: "SavingsPlanNegation,2026-10-01T00:00:00Y,", expectedLine: 4,
+      column: "lineItem/UsageStartDate", message: "expected a timestamp"),
+    Case(
+      name: "cur bad quantity", fixture: "cur/every-line-item-type.csv", line: 2,
+      replace: "i-0bbb,1,USD", with: "i-0bbb,1.5e,USD", expectedLine: 3,
+      column: "lineItem/UsageAmount", message: "expected a number, found \"1.5e\""),
+    Case(
       name: "azure bad JSON in Tags", fixture: "azure/EA_ActualCost_Small.csv", line: 2,
       replace: #"""CostCenter"": ""1234"""#, with: #"""CostCenter"" ""1234"""#, expectedLine: 3,
       column: "Tags", message: "bad JSON in the tags"),
