@@ -126,7 +126,7 @@ import Testing
       """
       SELECT charge_period_start, charge_period_end, ifnull(pricing_category, ''),
         consumed_quantity, tag_set
-      FROM cost_lines ORDER BY id
+      FROM detailed_cost_lines ORDER BY id
       """)
     var seen: [(start: Int64, end: Int64, category: String, quantity: Double, tags: Int64)] = []
     try query.forEachRow {
