@@ -115,3 +115,23 @@ import Testing
     #expect(try store.connection.scalarInt64(distinct) == details)
   }
 }
+
+/// `cost_lines` has no index but its rowids (schema version 12): the lines of an import in a
+/// month are found as a rowid range.
+@Suite struct CostLineAccessTests {
+  @Test func linesOfAnImportInAMonthAreARowidRange() throws {
+    let directory = try TemporaryDirectory()
+    let store = try Store(path: directory.file("t.sqlite"))
+    #expect(
+      try store.connection.scalarInt64(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cost_lines'")
+        == 0)
+    let plan = try store.connection.prepare(
+      "EXPLAIN QUERY PLAN SELECT count(*) FROM cost_lines WHERE \(Store.linesOfImportInMonth)")
+    var steps: [String] = []
+    while try plan.step() { steps.append(plan.text(at: 3)) }
+    #expect(
+      steps.contains { $0.contains("cost_lines USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)") })
+    #expect(!steps.contains { $0.contains("SCAN cost_lines") })
+  }
+}
