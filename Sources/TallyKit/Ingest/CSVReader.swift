@@ -19,7 +19,9 @@ internal import Dispatch
 /// spaces and tabs around fields unless given a space test that says nothing is a space; that
 /// test is a call per byte of every unquoted field, so it is installed only for the pieces of
 /// input where trimming could happen at all (a space or tab next to a comma, a quote, a line
-/// break or the end of the piece); elsewhere both ways parse the same.
+/// break or the end of the piece); elsewhere both ways parse the same. The same scan of each
+/// piece (``scanPiece(_:insideQuotes:)``) tells whether it has a line break inside quotes; only
+/// then are fields searched for line breaks to count lines.
 ///
 /// A reader is used by one thread at a time, in order: ``readHeader()``, then
 /// ``forEachRecord(keeping:_:)``.
@@ -60,8 +62,12 @@ public final class CSVReader {
   private var finished = false
   /// Whether libcsv has the space test that keeps spaces (`noSpace`) rather than its default.
   private var keepsSpacesByTest = false
-  /// Whether the input parsed so far ends inside a quoted field (see ``mayTrimSpaces``).
+  /// Whether the input parsed so far ends inside a quoted field (see ``scanPiece``).
   private var insideQuotes = false
+  /// Whether the field libcsv holds, not yet reported, is quoted and may hold a line break: a
+  /// piece scanned before held a CR or LF inside quotes, and libcsv has reported no field
+  /// since it left a quoted field.
+  private var openFieldMayHoldLineBreak = false
   /// The header, once read.
   private var header: [String]?
   /// The error that stopped reading; thrown again if reading is attempted again.
@@ -353,13 +359,18 @@ public final class CSVReader {
 
   /// Feeds `count` bytes to libcsv, whose callbacks fill the arena.
   private func parse(_ bytes: UnsafeRawPointer, count: Int) throws(InputError) {
-    let needsSpaceTest = mayTrimSpaces(
+    let scan = scanPiece(
       UnsafeRawBufferPointer(start: bytes, count: count), insideQuotes: &insideQuotes)
-    if needsSpaceTest != keepsSpacesByTest {
-      csv_set_space_func(parser, needsSpaceTest ? noSpace : nil)
-      keepsSpacesByTest = needsSpaceTest
+    if scan.mayTrimSpaces != keepsSpacesByTest {
+      csv_set_space_func(parser, scan.mayTrimSpaces ? noSpace : nil)
+      keepsSpacesByTest = scan.mayTrimSpaces
     }
+    arena.pointee.fieldsMayHoldLineBreaks = scan.holdsQuotedLineBreak || openFieldMayHoldLineBreak
     let parsed = csv_parse(parser, bytes, count, onField, onRecord, UnsafeMutableRawPointer(arena))
+    // libcsv reports a field once the byte after it arrives, so the field holding a line break
+    // of this piece may be reported while a later piece is parsed; until then it stays quoted.
+    openFieldMayHoldLineBreak =
+      arena.pointee.fieldsMayHoldLineBreaks && parser.pointee.quoted != 0
     if parsed != count { throw parseError() }
     let partial = arena.pointee.partialRecordBytes + parser.pointee.entry_pos
     if partial > maxRecordBytes {
@@ -375,6 +386,7 @@ public final class CSVReader {
   /// has no line break with `csv_fini`.
   private func finish() throws(InputError) {
     finished = true
+    arena.pointee.fieldsMayHoldLineBreaks = openFieldMayHoldLineBreak
     if !byteOrderMarkChecked { try parseByteOrderMarkPrefix() }
     if csv_fini(parser, onField, onRecord, UnsafeMutableRawPointer(arena)) != 0 {
       if csv_error(parser) == CSV_EPARSE {
@@ -456,63 +468,111 @@ private func onRecord(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) 
 /// (RFC 4180) rather than trimmed.
 private func noSpace(_ byte: UInt8) -> Int32 { 0 }
 
-/// Whether libcsv's default space handling could trim something in `bytes`, a piece of input
-/// parsed on its own: true when a space or tab outside quotes is the piece's first or last byte,
-/// or stands next to a comma, a quote, a CR or an LF. `insideQuotes` says whether the piece
-/// starts inside a quoted field, and on return whether it ends inside one (quotes toggle it: a
-/// doubled quote toggles twice; after a stray quote libcsv stops with an error anyway).
+/// What ``scanPiece(_:insideQuotes:)`` finds in a piece of input parsed on its own.
+struct PieceScan: Equatable {
+  /// Whether libcsv's default space handling could trim something in the piece: a space or tab
+  /// outside quotes is the piece's first or last byte, or stands next to a comma, a quote, a CR
+  /// or an LF.
+  ///
+  /// By default libcsv drops spaces and tabs at the start of a field, before an opening quote
+  /// and after a closing one, and at the end of an unquoted field; each such run is outside
+  /// quotes and touches a comma, a quote, a line break or the start or end of the input, and
+  /// the piece's own ends stand for the input around it. Every other space or tab is data
+  /// either way (inside quotes libcsv never tests for spaces), and the count of trailing spaces
+  /// that libcsv carries between calls is zero after a piece that ends with any other byte.
+  var mayTrimSpaces: Bool
+  /// Whether a CR or an LF stands inside quotes: the only line breaks that end up inside
+  /// fields (unquoted fields cannot hold one).
+  var holdsQuotedLineBreak: Bool
+}
+
+/// Scans `bytes`, a piece of input parsed on its own, for what the reader must know before
+/// libcsv parses it (``PieceScan``). `insideQuotes` says whether the piece starts inside a
+/// quoted field, and on return whether it ends inside one: every quote toggles it (a doubled
+/// quote toggles twice; after a stray quote libcsv stops with an error anyway).
 ///
-/// By default libcsv drops spaces and tabs at the start of a field, before an opening quote and
-/// after a closing one, and at the end of an unquoted field; each such run is outside quotes and
-/// touches a comma, a quote, a line break or the start or end of the input, and the piece's own
-/// ends stand for the input around it. Every other space or tab is data either way (inside
-/// quotes libcsv never tests for spaces), and the count of trailing spaces that libcsv carries
-/// between calls is zero after a piece that ends with any other byte. Bytes are searched eight at
-/// a time for spaces, tabs and quotes; bills have spaces inside quoted fields on every line
-/// (`"Amazon Web Services, Inc."`) but next to a separator outside quotes rarely or never.
-func mayTrimSpaces(_ bytes: UnsafeRawBufferPointer, insideQuotes: inout Bool) -> Bool {
+/// One pass, eight bytes at a time and without a branch per word: bills have quotes and spaces
+/// on every line (`"Amazon Web Services, Inc."`), so a loop that went byte by byte for words
+/// holding them would do so almost everywhere. Past the last whole word, the piece is padded
+/// with commas, which are separators (the piece's end counts as one) and change nothing else.
+func scanPiece(_ bytes: UnsafeRawBufferPointer, insideQuotes: inout Bool) -> PieceScan {
+  var scan = WordScan(insideQuotes: insideQuotes)
   let count = bytes.count
-  var inside = insideQuotes
-  var trimmable = false
   var offset = 0
-  while offset < count {
-    if offset &+ 8 <= count {
-      let word = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-      if !hasByte(word, 0x20) && !hasByte(word, 0x09) && !hasByte(word, 0x22) {
-        offset &+= 8
-        continue
-      }
+  var last = WordScan.repeated(0x2C)
+  if let base = bytes.baseAddress {
+    while offset &+ 8 <= count {
+      scan.add(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+      offset &+= 8
     }
-    let end = min(offset &+ 8, count)
-    for index in offset..<end {
-      let byte = bytes[index]
-      if byte == 0x22 {
-        inside.toggle()
-      } else if !inside && !trimmable && isSpaceOrTab(byte) {
-        trimmable =
-          index == 0 || index == count - 1 || isSeparator(bytes[index - 1])
-          || isSeparator(bytes[index + 1])
-      }
+    withUnsafeMutableBytes(of: &last) {
+      $0.copyMemory(from: UnsafeRawBufferPointer(start: base + offset, count: count &- offset))
     }
-    offset = end
+    last = UInt64(littleEndian: last)
   }
-  insideQuotes = inside
-  return trimmable
+  scan.add(last)
+  insideQuotes = scan.insideBefore != 0
+  return PieceScan(
+    mayTrimSpaces: scan.trimmable != 0, holdsQuotedLineBreak: scan.quotedLineBreaks != 0)
 }
 
-/// Whether some byte of `word` equals `byte` (the classic "has zero byte" test on the XOR).
-@inline(__always)
-private func hasByte(_ word: UInt64, _ byte: UInt8) -> Bool {
-  let ones: UInt64 = 0x0101_0101_0101_0101
-  let masked = word ^ (ones &* UInt64(byte))
-  return (masked &- ones) & ~masked & (ones &<< 7) != 0
-}
+/// The state of ``scanPiece(_:insideQuotes:)`` between words. Byte *i* of a word is bits
+/// 8*i*..<8*i*+8 (little-endian), and each per-byte mask has the high bit of a byte set where
+/// the byte is in the class, so that shifting a mask left by 8 moves each byte's flag onto the
+/// byte after it.
+private struct WordScan {
+  /// The high bit of every byte, where the masks keep their flags.
+  static let highs: UInt64 = 0x8080_8080_8080_8080
+  /// The low seven bits of every byte.
+  static let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
 
-@inline(__always)
-private func isSpaceOrTab(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+  /// `highs` if the next word starts inside quotes, else 0.
+  var insideBefore: UInt64
+  /// 0x80 if the byte before the next word is a separator (comma, quote, CR, LF) or the
+  /// piece's start, else 0.
+  var separatorBefore: UInt64 = 0x80
+  /// 0x80 if the byte before the next word is a space or tab outside quotes, else 0.
+  var spaceBefore: UInt64 = 0
+  /// The spaces and tabs found next to a separator, outside quotes.
+  var trimmable: UInt64 = 0
+  /// The CRs and LFs found inside quotes.
+  var quotedLineBreaks: UInt64 = 0
 
-/// A comma, a quote, a CR or an LF.
-@inline(__always)
-private func isSeparator(_ byte: UInt8) -> Bool {
-  byte == 0x2C || byte == 0x22 || byte == 0x0D || byte == 0x0A
+  init(insideQuotes: Bool) { insideBefore = insideQuotes ? Self.highs : 0 }
+
+  /// `byte` in each of the eight bytes of a word.
+  static func repeated(_ byte: UInt8) -> UInt64 { 0x0101_0101_0101_0101 &* UInt64(byte) }
+
+  /// Adds the next eight bytes of the piece.
+  @inline(__always)
+  mutating func add(_ word: UInt64) {
+    // For each class byte c, `(low ^ c) + 0x7F` has a byte's high bit set exactly where the low
+    // seven bits differ from c (no carry crosses a byte); or'ed with the word itself, whose
+    // high bits mark bytes from 0x80 up, the high bit is clear exactly where the byte is c.
+    let low = word & Self.lows
+    let otherThanQuote = (low ^ Self.repeated(0x22)) &+ Self.lows
+    let otherThanLineBreak =
+      ((low ^ Self.repeated(0x0D)) &+ Self.lows) & ((low ^ Self.repeated(0x0A)) &+ Self.lows)
+    let otherThanComma = (low ^ Self.repeated(0x2C)) &+ Self.lows
+    let otherThanSpace =
+      ((low ^ Self.repeated(0x20)) &+ Self.lows) & ((low ^ Self.repeated(0x09)) &+ Self.lows)
+    let quotes = ~(otherThanQuote | word) & Self.highs
+    let lineBreaks = ~(otherThanLineBreak | word) & Self.highs
+    let separators = ~((otherThanLineBreak & otherThanQuote & otherThanComma) | word) & Self.highs
+    let spaces = ~(otherThanSpace | word) & Self.highs
+    // Prefix XOR: byte i gets the parity of the quotes in bytes 0...i, that is whether a byte
+    // other than a quote stands inside quotes, flipped when the word starts inside them.
+    var inside = quotes
+    inside ^= inside &<< 8
+    inside ^= inside &<< 16
+    inside ^= inside &<< 32
+    inside ^= insideBefore
+    let outsideSpaces = spaces & ~inside
+    trimmable |= outsideSpaces & ((separators &<< 8) | separatorBefore)
+    trimmable |= separators & ((outsideSpaces &<< 8) | spaceBefore)
+    quotedLineBreaks |= lineBreaks & inside
+    insideBefore = (0 &- (inside &>> 63)) & Self.highs
+    separatorBefore = separators &>> 56
+    spaceBefore = outsideSpaces &>> 56
+  }
 }

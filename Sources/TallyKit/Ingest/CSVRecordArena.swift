@@ -16,7 +16,8 @@ struct CSVRecordMark {
 ///
 /// It also counts physical lines: a line break is an LF, a CRLF or a lone CR, outside quotes
 /// (reported by libcsv's record callback with `CSV_REPALL_NL`, blank lines included) or inside a
-/// quoted field (found in the field's bytes; unquoted fields cannot hold one).
+/// quoted field (found in the field's bytes when ``fieldsMayHoldLineBreaks``; unquoted fields
+/// cannot hold one).
 struct CSVRecordArena: ~Copyable {
   /// The kept bytes of every field, one after the other.
   private(set) var bytes: UnsafeMutableRawPointer
@@ -48,6 +49,9 @@ struct CSVRecordArena: ~Copyable {
   /// Whether the last thing reported was a CR ending a line, so that an LF reported right after
   /// it is the second half of a CRLF rather than a line break of its own.
   private var afterCarriageReturn = false
+  /// Whether the fields reported now may hold line breaks: set by the reader before each call
+  /// into libcsv, from the scan of the input (only quoted fields can hold one).
+  var fieldsMayHoldLineBreaks = true
   /// Whether every field is copied (no `keeping:` mask).
   var keepAll = true
   /// The `keeping:` mask, borrowed for the duration of `forEachRecord`.
@@ -87,8 +91,7 @@ struct CSVRecordArena: ~Copyable {
     if index == 0 { recordLine = line }
     afterCarriageReturn = false
     if count > 0, let field {
-      let content = UnsafeRawBufferPointer(start: field, count: count)
-      if mayHoldLineBreak(content) { line += Self.lineBreaks(in: content) }
+      if fieldsMayHoldLineBreaks { countLineBreaks(in: field, count: count) }
       if keepAll || (index < keep.count && keep[index]) {
         if count > byteCapacity &- byteCount { growBytes(toHold: byteCount + count) }
         (bytes + byteCount).copyMemory(from: field, byteCount: count)
@@ -98,6 +101,13 @@ struct CSVRecordArena: ~Copyable {
     if fieldCount == fieldCapacity { growFields() }
     fieldEnds[fieldCount] = byteCount
     fieldCount &+= 1
+  }
+
+  /// Adds the line breaks of a field to `line`; out of line, as few fields need it.
+  @inline(never)
+  private mutating func countLineBreaks(in field: UnsafeRawPointer, count: Int) {
+    let content = UnsafeRawBufferPointer(start: field, count: count)
+    if mayHoldLineBreak(content) { line += Self.lineBreaks(in: content) }
   }
 
   /// Called by libcsv at each CR or LF outside quotes (blank lines too, with `CSV_REPALL_NL`),
@@ -222,7 +232,7 @@ struct CSVRecordArena: ~Copyable {
 }
 
 /// Whether `bytes` may hold a CR or LF: true when some byte is below 0x0E (so a tab raises a
-/// false alarm), tested eight bytes at a time because it runs on every field.
+/// false alarm), tested eight bytes at a time because it may run on every field of a chunk.
 @inline(__always)
 private func mayHoldLineBreak(_ bytes: UnsafeRawBufferPointer) -> Bool {
   guard let start = bytes.baseAddress else { return false }

@@ -25,6 +25,7 @@ final class CostLineWriter {
   private let resources: UnsafeMutablePointer<Dimension>
   private let commitments: UnsafeMutablePointer<Dimension>
   private var tagSets: TagSetTable
+  private let details: UnsafeMutablePointer<LineDetailTable>
   /// The rowids of the first and last line written.
   private(set) var lineIDs: ClosedRange<Int64>?
 
@@ -33,6 +34,7 @@ final class CostLineWriter {
     self.importID = importID
     insert = try connection.prepare(CostLineWriter.insertSQL, persistent: true)
     tagSets = try TagSetTable(connection)
+    let details = try LineDetailTable(connection)
     // Every throwing step comes before the first allocation, so a failure leaks nothing.
     let accounts = try Dimension(
       connection, table: "accounts", key: "account_id", attribute: "name")
@@ -51,6 +53,8 @@ final class CostLineWriter {
     self.skus = Dimension.allocate(skus)
     self.resources = Dimension.allocate(resources)
     self.commitments = Dimension.allocate(commitments)
+    self.details = .allocate(capacity: 1)
+    self.details.initialize(to: details)
   }
 
   deinit {
@@ -58,6 +62,8 @@ final class CostLineWriter {
       dimension.deinitialize(count: 1)
       dimension.deallocate()
     }
+    details.deinitialize(count: 1)
+    details.deallocate()
   }
 
   /// The stored id of a tag set given as raw key/value pairs (any order; keys unique).
@@ -86,6 +92,7 @@ final class CostLineWriter {
       ? nil
       : try commitments.pointee.id(
         provider, line.commitmentDiscountID, attribute: line.commitmentDiscountType)
+    let detail = try details.pointee.id(for: line)
 
     insert.bind(importID, at: 1)
     insert.bindText(borrowing: billingPeriod, at: 2)
@@ -96,62 +103,33 @@ final class CostLineWriter {
     insert.bind(line.chargePeriodStart.secondsSinceEpoch, at: 7)
     insert.bind(line.chargePeriodEnd.secondsSinceEpoch, at: 8)
     insert.bind(line.chargeCategory.rawValue, at: 9)
-    bindOptional(line.chargeClass, at: 10)
-    insert.bind(service, at: 11)
-    insert.bind(region, at: 12)
-    insert.bind(resource, at: 13)
-    insert.bind(sku, at: 14)
-    bindOptional(line.pricingCategory, at: 15)
-    insert.bind(commitment, at: 16)
-    bindOptional(line.commitmentDiscountStatus, at: 17)
-    insert.bind(line.consumedQuantity, at: 18)
-    bindOptional(line.consumedUnit, at: 19)
-    insert.bindText(borrowing: line.billingCurrency, at: 20)
-    insert.bind(line.billedCost.nanos, at: 21)
-    insert.bind(line.effectiveCost.nanos, at: 22)
-    insert.bind(line.listCost.nanos, at: 23)
-    insert.bind(line.contractedCost.nanos, at: 24)
-    insert.bind(line.tagSetID, at: 25)
-    bindOptional(line.lineItemType, at: 26)
-    bindOptional(line.usageType, at: 27)
-    bindOptional(line.operation, at: 28)
-    bindOptional(line.instanceType, at: 29)
-    bindOptional(line.platform, at: 30)
-    bindOptional(line.tenancy, at: 31)
-    insert.bind(line.normalizationFactor, at: 32)
-    insert.bind(line.normalizedUsageAmount, at: 33)
-    insert.bind(line.commitmentRate?.nanos, at: 34)
-    insert.bind(line.listUnitPrice?.nanos, at: 35)
-    bindOptional(line.commitmentDiscountCategory, at: 36)
-    insert.bind(line.commitmentEnd?.secondsSinceEpoch, at: 37)
-    bindOptional(line.purchaseTerm, at: 38)
-    bindOptional(line.paymentOption, at: 39)
-    bindOptional(line.offeringType, at: 40)
+    insert.bind(service, at: 10)
+    insert.bind(region, at: 11)
+    insert.bind(resource, at: 12)
+    insert.bind(sku, at: 13)
+    insert.bind(commitment, at: 14)
+    insert.bind(line.consumedQuantity, at: 15)
+    insert.bindText(borrowing: line.billingCurrency, at: 16)
+    insert.bind(line.billedCost.nanos, at: 17)
+    insert.bind(line.effectiveCost.nanos, at: 18)
+    insert.bind(line.listCost.nanos, at: 19)
+    insert.bind(line.contractedCost.nanos, at: 20)
+    insert.bind(line.tagSetID, at: 21)
+    insert.bind(detail, at: 22)
+    insert.bind(line.normalizedUsageAmount, at: 23)
     try insert.run()
 
     let rowID = connection.lastInsertRowID
     lineIDs = (lineIDs?.lowerBound ?? rowID)...rowID
   }
 
-  private func bindOptional(_ bytes: UnsafeRawBufferPointer, at index: Int32) {
-    if bytes.isEmpty {
-      insert.bindNull(at: index)
-    } else {
-      insert.bindText(borrowing: bytes, at: index)
-    }
-  }
-
   private static let insertSQL = """
     INSERT INTO cost_lines (import_id, billing_period, provider, billing_account, sub_account,
-      billing_period_start, charge_period_start, charge_period_end, charge_category, charge_class,
-      service, region, resource, sku, pricing_category, commitment_discount,
-      commitment_discount_status, consumed_quantity, consumed_unit, billing_currency,
-      billed_cost, effective_cost, list_cost, contracted_cost, tag_set,
-      x_line_item_type, x_usage_type, x_operation, x_instance_type, x_platform, x_tenancy,
-      x_normalization_factor, x_normalized_usage_amount, x_commitment_rate, x_list_unit_price,
-      commitment_discount_category, x_commitment_end, x_purchase_term, x_payment_option,
-      x_offering_type)
-    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+      billing_period_start, charge_period_start, charge_period_end, charge_category, service,
+      region, resource, sku, commitment_discount, consumed_quantity, billing_currency,
+      billed_cost, effective_cost, list_cost, contracted_cost, tag_set, detail,
+      x_normalized_usage_amount)
+    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
     """
 }
 

@@ -74,9 +74,11 @@ extension Store {
   /// lines still sum to its recorded totals.
   func pairAzureImport(id: Int64, month: BillingMonth, dataset: DatasetEvidence.Dataset) throws {
     let assignments = Store.pairedAssignments(dataset)
-    for table in ["cost_lines", "import_totals"] {
-      let statement = try connection.prepare(
-        "UPDATE \(table) SET \(assignments) WHERE import_id = ? AND billing_period = ?")
+    for (table, rows) in [
+      ("cost_lines", Store.linesOfImportInMonth),
+      ("import_totals", "import_id = ?1 AND billing_period = ?2"),
+    ] {
+      let statement = try connection.prepare("UPDATE \(table) SET \(assignments) WHERE \(rows)")
       statement.bind(id, at: 1)
       statement.bind(month.description, at: 2)
       try statement.run()
@@ -85,7 +87,7 @@ extension Store {
       """
       SELECT billing_period, billing_currency, count(*), sum(billed_cost), sum(effective_cost),
         sum(list_cost), sum(contracted_cost)
-      FROM cost_lines WHERE import_id = ? AND billing_period = ? GROUP BY 1, 2 ORDER BY 1, 2
+      FROM cost_lines WHERE \(Store.linesOfImportInMonth) GROUP BY 1, 2 ORDER BY 1, 2
       """)
     lines.bind(id, at: 1)
     lines.bind(month.description, at: 2)

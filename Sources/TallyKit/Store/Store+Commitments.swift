@@ -225,7 +225,7 @@ extension Store {
         CASE WHEN commitment_discount IS NOT NULL THEN x_purchase_term END,
         CASE WHEN commitment_discount IS NOT NULL THEN x_payment_option END,
         CASE WHEN commitment_discount IS NOT NULL THEN x_offering_type END
-      FROM cost_lines WHERE id BETWEEN ? AND ?
+      FROM detailed_cost_lines WHERE id BETWEEN ? AND ?
       """)
     for range in idRanges {
       lines.bind(range.lowerBound, at: 1)

@@ -101,10 +101,13 @@ extension Store {
     let statement = try connection.prepare(
       """
       SELECT billing_period, tag_set, coalesce(sub_account, billing_account), billing_account,
-        resource, service, region, billing_currency, provider, charge_category, x_line_item_type,
+        resource, service, region, billing_currency, provider, charge_category, detail,
         billed_cost, effective_cost, list_cost, contracted_cost
       FROM cost_lines WHERE id BETWEEN ? AND ?
       """)
+    let lineType = try connection.prepare("SELECT x_line_item_type FROM line_details WHERE id = ?")
+    // A bill has a few hundred details; each detail's line type is looked up once.
+    var lineTypes: [Int64: Int32] = [:]
     statement.bind(lineIDs.lowerBound, at: 1)
     statement.bind(lineIDs.upperBound, at: 2)
     var groups = LineGroups()
@@ -121,7 +124,15 @@ extension Store {
       key.currency = groups.intern(statement.textBytes(at: 7))
       key.provider = groups.intern(statement.textBytes(at: 8))
       key.chargeCategory = groups.intern(statement.textBytes(at: 9))
-      key.lineType = groups.intern(statement.textBytes(at: 10))
+      let detail = statement.int64(at: 10)
+      if let known = lineTypes[detail] {
+        key.lineType = known
+      } else {
+        lineType.bind(detail, at: 1)
+        key.lineType = try lineType.step() ? groups.intern(lineType.textBytes(at: 0)) : 0
+        lineType.reset()
+        lineTypes[detail] = key.lineType
+      }
       let billed = Int128(statement.int64(at: 11))
       let effective = Int128(statement.int64(at: 12))
       let list = Int128(statement.int64(at: 13))

@@ -41,15 +41,15 @@ import Testing
     _ = try Importer(store: store).importDelivery(at: Self.fixture)
     let items = try store.connection.prepare(
       """
-      SELECT i.raw_key, i.raw_value FROM cost_lines l JOIN tag_set_items i ON i.tag_set_id = l.tag_set
-      WHERE l.x_usage_type = 'Requests-Tier1' ORDER BY i.raw_key
+      SELECT i.raw_key, i.raw_value FROM detailed_cost_lines l
+      JOIN tag_set_items i ON i.tag_set_id = l.tag_set WHERE l.x_usage_type = 'Requests-Tier1' ORDER BY i.raw_key
       """)
     var pairs: [String] = []
     while try items.step() { pairs.append("\(items.text(at: 0))=\(items.text(at: 1))") }
     #expect(pairs == ["user_Team=Payments", "user_team=payments"])
     let line = try store.connection.prepare(
       """
-      SELECT s.name, l.x_platform, l.x_tenancy, l.x_instance_type FROM cost_lines l
+      SELECT s.name, l.x_platform, l.x_tenancy, l.x_instance_type FROM detailed_cost_lines l
       JOIN services s ON s.id = l.service WHERE l.x_usage_type = 'BoxUsage:m5.large'
       ORDER BY l.id LIMIT 1
       """)

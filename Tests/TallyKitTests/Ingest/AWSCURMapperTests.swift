@@ -34,7 +34,10 @@ import Testing
     _ = try Importer(store: store).importDelivery(
       at: TestPaths.fixture("cur/every-line-item-type.csv"))
     let rows = try store.connection.prepare(
-      "SELECT x_line_item_type, billed_cost, effective_cost, charge_category FROM cost_lines ORDER BY id"
+      """
+      SELECT x_line_item_type, billed_cost, effective_cost, charge_category
+      FROM detailed_cost_lines ORDER BY id
+      """
     )
     var seen: [(String, Int64, Int64, String)] = []
     try rows.forEachRow {
@@ -77,7 +80,7 @@ import Testing
     let items = try store.connection.prepare(
       """
       SELECT i.raw_key, i.raw_value FROM cost_lines l JOIN tag_set_items i ON i.tag_set_id = l.tag_set
-      WHERE l.id = (SELECT min(id) FROM cost_lines WHERE x_usage_type = 'Requests-Tier1')
+      WHERE l.id = (SELECT min(id) FROM detailed_cost_lines WHERE x_usage_type = 'Requests-Tier1')
       ORDER BY i.raw_key
       """)
     var pairs: [String] = []
@@ -123,7 +126,7 @@ import Testing
       """
       SELECT charge_period_start, charge_period_end, ifnull(pricing_category, ''),
         consumed_quantity, tag_set
-      FROM cost_lines ORDER BY id
+      FROM detailed_cost_lines ORDER BY id
       """)
     var seen: [(start: Int64, end: Int64, category: String, quantity: Double, tags: Int64)] = []
     try query.forEachRow {

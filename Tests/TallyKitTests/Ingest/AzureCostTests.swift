@@ -156,7 +156,7 @@ import Testing
       """
       SELECT l.charge_category, l.pricing_category, c.type, l.charge_period_start, a.account_id,
         s.name
-      FROM cost_lines l LEFT JOIN commitment_discounts c ON c.id = l.commitment_discount
+      FROM detailed_cost_lines l LEFT JOIN commitment_discounts c ON c.id = l.commitment_discount
       JOIN accounts a ON a.id = l.billing_account LEFT JOIN services s ON s.id = l.service
       WHERE l.x_line_item_type = 'Purchase'
       """)
@@ -171,7 +171,7 @@ import Testing
     purchase.reset()
     #expect(
       try store.connection.scalarInt64(
-        "SELECT count(*) FROM cost_lines WHERE commitment_discount_status = 'Used'") == 2)
+        "SELECT count(*) FROM detailed_cost_lines WHERE commitment_discount_status = 'Used'") == 2)
     #expect(
       try store.connection.scalarText(
         """

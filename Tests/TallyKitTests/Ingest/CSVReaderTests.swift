@@ -93,8 +93,7 @@ struct CSVReaderTests {
   @Test("the space test is needed exactly where libcsv would trim")
   func spaceTestNeeded() {
     func needs(_ text: String, startingInsideQuotes: Bool = false) -> Bool {
-      var inside = startingInsideQuotes
-      return Array(text.utf8).withUnsafeBytes { mayTrimSpaces($0, insideQuotes: &inside) }
+      scan(text, startingInsideQuotes: startingInsideQuotes).mayTrimSpaces
     }
     // Nowhere to trim: no spaces, only spaces between other bytes (also across eight-byte
     // words), or spaces inside quotes, even next to commas, quotes and line breaks.
@@ -121,10 +120,74 @@ struct CSVReaderTests {
     var inside = false
     let pieces = ["a,\"x", "y, z", "\"\"w\" ,b"]
     let needed = pieces.map { piece in
-      Array(piece.utf8).withUnsafeBytes { mayTrimSpaces($0, insideQuotes: &inside) }
+      Array(piece.utf8).withUnsafeBytes { scanPiece($0, insideQuotes: &inside).mayTrimSpaces }
     }
     #expect(needed == [false, false, true])
     #expect(!inside)
+  }
+
+  @Test("a line break counts as quoted only inside quotes")
+  func quotedLineBreaks() {
+    func holds(_ text: String, startingInsideQuotes: Bool = false) -> Bool {
+      scan(text, startingInsideQuotes: startingInsideQuotes).holdsQuotedLineBreak
+    }
+    #expect(!holds("a,b\r\nc,\"d\"\n"))
+    #expect(!holds("a,\"x\"\"\"\n\"\"\r,y"))  // the quotes pair up: each break is outside
+    #expect(!holds("\"\n", startingInsideQuotes: true))
+    #expect(holds("a,\"multi\nline\",b\n"))
+    #expect(holds("12345678,\"x\"\"\r"))
+    #expect(holds("abcdefgh\n", startingInsideQuotes: true))
+  }
+
+  @Test("the word-at-a-time scan agrees with a byte-at-a-time reading of its rule")
+  func scanMatchesReference() {
+    // Random pieces over the bytes that matter (and one that does not), of every length up to
+    // 40 and some longer, at every alignment, each starting inside and outside quotes. The
+    // bytes around each piece are quotes, spaces and line breaks: a scan that looked past the
+    // piece's ends would see them.
+    let alphabet: [UInt8] = Array("a,\" \t\r\n".utf8)
+    // The allocation tests' seeded SplitMix64: a failing case comes back on every run.
+    var random = ConservationPropertyTests.Random(state: 4)
+    var outcomes: [String: Int] = [:]
+    for round in 0..<20_000 {
+      let length = round % 10 == 0 ? random.int(41...200) : round % 41
+      // A piece-wide bias towards one byte, so that long pieces are not all alike.
+      let favourite = random.pick(alphabet)
+      let piece = (0..<length).map { _ in
+        random.chance(33) ? favourite : random.pick(alphabet)
+      }
+      let lead = random.int(0...7)
+      let padded = Array(repeating: UInt8(ascii: "\""), count: lead) + piece + Array(" \r\"".utf8)
+      for startsInside in [false, true] {
+        let expected = referenceScan(piece, startingInsideQuotes: startsInside)
+        var inside = startsInside
+        let scanned = padded.withUnsafeBytes {
+          scanPiece(
+            UnsafeRawBufferPointer(rebasing: $0[lead..<lead + length]), insideQuotes: &inside)
+        }
+        #expect(
+          scanned == expected.scan && inside == expected.endsInside,
+          "\(String(decoding: piece, as: UTF8.self).debugDescription), inside: \(startsInside)")
+        outcomes[
+          "trim \(scanned.mayTrimSpaces), break \(scanned.holdsQuotedLineBreak)", default: 0] += 1
+      }
+    }
+    // Every combination of the two answers came up often.
+    #expect(outcomes.count == 4 && outcomes.values.allSatisfy { $0 > 2_000 }, "\(outcomes)")
+  }
+
+  @Test(
+    "a quoted line break counts wherever the chunks cut its field, kept or skipped",
+    arguments: 1...24, [false, true])
+  func quotedLineBreakAcrossChunks(chunkSize: Int, parsingAhead: Bool) throws {
+    // Lines by hand: record 2 starts on line 2 and its second field spans lines 2 to 4 (an LF,
+    // then a CRLF); record 3 starts on line 5, its first field spans 5 and 6 (a lone CR).
+    let text = "a,b,c\n1,\"x\ny\r\nz\",2\n\"p\rq\",r,s\n4,5,6\n"
+    for keeping in [nil, [true, false, false], [false, true, false]] {
+      let (_, records) = try ReaderTestSupport.readAll(
+        Array(text.utf8), chunkSize: chunkSize, keeping: keeping, parsingAhead: parsingAhead)
+      #expect(records.map(\.line) == [2, 5, 7], "keeping \(String(describing: keeping))")
+    }
   }
 
   @Test("fields are the exact bytes", arguments: [1, 1 << 20])
@@ -462,4 +525,35 @@ struct CSVReaderMalformedTests {
     let error = #expect(throws: InputError.self) { try reader.forEachRecord { _ in } }
     #expect(error?.description == "bill.csv:2:2 (b): \(strayQuote)")
   }
+}
+
+/// ``scanPiece(_:insideQuotes:)`` of `text` as one piece.
+private func scan(_ text: String, startingInsideQuotes: Bool) -> PieceScan {
+  var inside = startingInsideQuotes
+  return Array(text.utf8).withUnsafeBytes { scanPiece($0, insideQuotes: &inside) }
+}
+
+/// What ``scanPiece(_:insideQuotes:)`` must return, computed a byte at a time from the rule in
+/// ``PieceScan``'s documentation, and whether the piece ends inside quotes.
+private func referenceScan(_ piece: [UInt8], startingInsideQuotes: Bool) -> (
+  scan: PieceScan, endsInside: Bool
+) {
+  func isSeparator(_ byte: UInt8) -> Bool { Array(",\"\r\n".utf8).contains(byte) }
+  var inside = startingInsideQuotes
+  var scan = PieceScan(mayTrimSpaces: false, holdsQuotedLineBreak: false)
+  for (index, byte) in piece.enumerated() {
+    switch byte {
+    case UInt8(ascii: "\""):
+      inside.toggle()
+    case UInt8(ascii: "\r"), UInt8(ascii: "\n"):
+      if inside { scan.holdsQuotedLineBreak = true }
+    case UInt8(ascii: " "), UInt8(ascii: "\t"):
+      let first = index == 0 || isSeparator(piece[index - 1])
+      let last = index == piece.count - 1 || isSeparator(piece[index + 1])
+      if !inside && (first || last) { scan.mayTrimSpaces = true }
+    default:
+      break
+    }
+  }
+  return (scan, inside)
 }

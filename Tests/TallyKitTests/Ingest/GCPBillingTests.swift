@@ -28,7 +28,7 @@ import Testing
     #expect(try ExpectedTotals(store: store) == Self.expected)
     let credits = try store.connection.prepare(
       """
-      SELECT l.x_line_item_type, l.billed_cost, c.commitment_id, s.name FROM cost_lines l
+      SELECT l.x_line_item_type, l.billed_cost, c.commitment_id, s.name FROM detailed_cost_lines l
       LEFT JOIN commitment_discounts c ON c.id = l.commitment_discount
       JOIN services s ON s.id = l.service
       WHERE l.charge_category = 'Credit' ORDER BY l.id
