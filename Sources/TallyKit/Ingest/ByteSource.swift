@@ -81,7 +81,14 @@ public final class FileByteSource: ByteSource {
 /// - Returns: A source of the file's bytes, decompressed when they are gzip.
 /// - Throws: ``InputError`` naming the file when it cannot be opened or read.
 public func openByteSource(path: String) throws(InputError) -> any ByteSource {
-  let file = try FileByteSource(path: path)
+  try decompressingIfGzip(try FileByteSource(path: path), path: path)
+}
+
+/// `file`, wrapped in a ``GzipByteSource`` when its first two bytes are the gzip magic number
+/// (see ``openByteSource(path:)``); `path` names it in errors.
+func decompressingIfGzip(_ file: any ByteSource, path: String) throws(InputError)
+  -> any ByteSource
+{
   let magic = UnsafeMutableRawBufferPointer.allocate(byteCount: 2, alignment: 1)
   defer { magic.deallocate() }
   var count = 0

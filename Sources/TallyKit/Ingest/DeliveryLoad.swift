@@ -19,11 +19,21 @@ struct DeliveryLoad {
     self.path = path
   }
 
-  /// Reads one data file of the delivery. Its entry in ``files`` has no SHA-256 yet: the
-  /// importer fills it in, since it may hash the file while it is read.
-  mutating func read(file: String, store: Store, jsonLines: Bool) throws {
+  /// Reads one data file of the delivery. With `hashing`, the file is read from the kernel once
+  /// for both parsing and its SHA-256 (``HashingFileSource``), which its entry in ``files`` then
+  /// has; otherwise that entry has no SHA-256 yet, and the importer fills it in.
+  mutating func read(file: String, store: Store, jsonLines: Bool, hashing: Bool = false) throws {
+    let hashed = hashing ? try HashingFileSource(path: file) : nil
+    let source = try decompressingIfGzip(hashed ?? FileByteSource(path: file), path: file)
+    try read(file: file, store: store, jsonLines: jsonLines, source: source)
+    if let hashed { files[files.count - 1].sha256 = try hashed.sha256() }
+  }
+
+  private mutating func read(
+    file: String, store: Store, jsonLines: Bool, source: any ByteSource
+  ) throws {
     if jsonLines {
-      let lines = GCPBillingJSONLines(source: try openByteSource(path: file), path: file)
+      let lines = GCPBillingJSONLines(source: source, path: file)
       let header = GCPBillingJSONLines.header
       var mapper = try GCPBillingMapper(header: header, path: file, version: "jsonl")
       try read(
@@ -32,7 +42,7 @@ struct DeliveryLoad {
       ) { _, body in try lines.forEachRecord(body) }
       return
     }
-    let reader = CSVReader(source: try openByteSource(path: file), path: file)
+    let reader = CSVReader(source: source, path: file)
     let header = Header(try reader.readHeader())
     // Parsed on a second thread while this one maps and inserts.
     let records: ([Bool], (CSVRecord) throws -> Void) throws -> Void = { kept, body in

@@ -148,14 +148,12 @@ public struct Importer {
 
   private func importBill(path: String, delivery: BillDeliveryFiles) throws -> ImportOutcome {
     if delivery.manifest == nil, try !store.hasImportedFile(ofSize: try fileSize(path)) {
-      // No file of this size was ever imported, so these bytes were not: hash them on another
-      // thread while they are parsed, instead of reading the file twice.
-      let hashing = BackgroundWork<String> { work in
-        try sha256Hex(of: path, stoppingWhen: { work.isCancelled })
-      }
-      defer { hashing.cancel() }
+      // No file of this size was ever imported, so these bytes were not: hash them while they
+      // are read for parsing, instead of reading the file twice.
       do {
-        return try load(path: path, delivery: delivery) { [try hashing.wait()] }
+        return try load(path: path, delivery: delivery, hashingWhileReading: true) { load in
+          load.files.map(\.sha256)
+        }
       } catch let skip as SameBytesImported {
         return skip.outcome
       }
@@ -164,27 +162,30 @@ public struct Importer {
     if let earlier = try store.importWithSHA256(delivery.sha256(fileHashes: hashes)) {
       return SameBytesImported(path: path, earlier: earlier).outcome
     }
-    return try load(path: path, delivery: delivery) { hashes }
+    return try load(path: path, delivery: delivery) { _ in hashes }
   }
 
   /// Reads the delivery's files into the store in one transaction, checks the totals, and
   /// records the import. `fileHashes` gives the SHA-256 of the manifest (if any) and of each data
-  /// file, in order; it is called once the files are read, so that hashing can overlap reading.
+  /// file, in order; it is called once the files are read, so that with `hashingWhileReading`
+  /// it can return the hashes computed as the files were read.
   ///
   /// - Throws: ``SameBytesImported`` (after rolling back) when the hashes show that the delivery
   ///   was imported before.
   private func load(
-    path: String, delivery: BillDeliveryFiles, fileHashes: () throws -> [String]
+    path: String, delivery: BillDeliveryFiles, hashingWhileReading: Bool = false,
+    fileHashes: (DeliveryLoad) throws -> [String]
   ) throws -> ImportOutcome {
     try store.transaction {
       var load = DeliveryLoad(path: path)
       for file in delivery.data {
-        try load.read(file: file, store: store, jsonLines: delivery.jsonLines)
+        try load.read(
+          file: file, store: store, jsonLines: delivery.jsonLines, hashing: hashingWhileReading)
       }
       guard let importID = load.importID else {
         throw ImportInternalError(description: "no import was started for \(path)")
       }
-      let hashes = try fileHashes()
+      let hashes = try fileHashes(load)
       let sha256 = delivery.sha256(fileHashes: hashes)
       if let earlier = try store.importWithSHA256(sha256) {
         throw SameBytesImported(path: path, earlier: earlier)
@@ -285,17 +286,13 @@ func fileSize(_ path: String) throws(InputError) -> Int64 {
   }
 }
 
-/// SHA-256 of a file's bytes as stored (compressed files are hashed compressed), hex; reading
-/// stops early, with an empty result, once `stop` returns true.
-func sha256Hex(of path: String, stoppingWhen stop: () -> Bool = { false }) throws(InputError)
-  -> String
-{
+/// SHA-256 of a file's bytes as stored (compressed files are hashed compressed), hex.
+func sha256Hex(of path: String) throws(InputError) -> String {
   let source = try FileByteSource(path: path)
   var hasher = SHA256()
   let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
   defer { buffer.deallocate() }
   while true {
-    if stop() { return "" }
     let count = try source.read(into: buffer)
     if count == 0 { break }
     hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
