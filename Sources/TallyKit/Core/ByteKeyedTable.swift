@@ -27,18 +27,31 @@ struct ByteKeyedTable {
 
   /// The id stored for `key`, if any.
   func value(for key: UnsafeRawBufferPointer) -> Int64? {
+    entry(for: key).map { values[$0] }
+  }
+
+  /// Where `key` is stored, for ``value(at:)`` and ``key(at:equals:)``; nil if it is not.
+  func entry(for key: UnsafeRawBufferPointer) -> Int? {
     let hash = ByteKeyedTable.hash(key)
     var slot = Int(truncatingIfNeeded: hash) & (slots.count - 1)
     while true {
       let entry = Int(slots[slot])
       if entry < 0 { return nil }
-      if hashes[entry] == hash && keyEquals(entry, key) { return values[entry] }
+      if hashes[entry] == hash && keyEquals(entry, key) { return entry }
       slot = (slot + 1) & (slots.count - 1)
     }
   }
 
-  /// Stores `value` for `key`, which must not be present yet.
-  mutating func insert(_ value: Int64, for key: UnsafeRawBufferPointer) {
+  /// The id stored at `entry`.
+  func value(at entry: Int) -> Int64 { values[entry] }
+
+  /// Whether the key stored at `entry` is `key`: cheaper than a lookup, for a caller that
+  /// remembers the entry of its last key.
+  func key(at entry: Int, equals key: UnsafeRawBufferPointer) -> Bool { keyEquals(entry, key) }
+
+  /// Stores `value` for `key`, which must not be present yet; returns its entry.
+  @discardableResult
+  mutating func insert(_ value: Int64, for key: UnsafeRawBufferPointer) -> Int {
     if (values.count + 1) * 2 > slots.count { grow() }
     let hash = ByteKeyedTable.hash(key)
     arena.append(contentsOf: key)
@@ -46,6 +59,7 @@ struct ByteKeyedTable {
     hashes.append(hash)
     values.append(value)
     place(entry: values.count - 1, hash: hash)
+    return values.count - 1
   }
 
   private func keyEquals(_ entry: Int, _ key: UnsafeRawBufferPointer) -> Bool {
