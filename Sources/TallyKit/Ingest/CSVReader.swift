@@ -19,9 +19,11 @@ internal import Dispatch
 /// spaces and tabs around fields unless given a space test that says nothing is a space; that
 /// test is a call per byte of every unquoted field, so it is installed only for the pieces of
 /// input where trimming could happen at all (a space or tab next to a comma, a quote, a line
-/// break or the end of the piece); elsewhere both ways parse the same. The same scan of each
-/// piece (``scanPiece(_:insideQuotes:)``) tells whether it has a line break inside quotes; only
-/// then are fields searched for line breaks to count lines.
+/// break or the end of the piece); elsewhere both ways parse the same. Spaces and tabs at either
+/// end of a chunk are parsed as pieces of their own, so that a chunk cut inside a run of them
+/// does not need the test. The same scan of each piece (``scanPiece(_:insideQuotes:)``, sixteen
+/// bytes at a time) tells whether it has a line break inside quotes; only then are fields
+/// searched for line breaks to count lines. Fields up to 32 bytes are copied without a call.
 ///
 /// A reader is used by one thread at a time, in order: ``readHeader()``, then
 /// ``forEachRecord(keeping:_:)``.
@@ -357,8 +359,26 @@ public final class CSVReader {
     }
   }
 
-  /// Feeds `count` bytes to libcsv, whose callbacks fill the arena.
+  /// Feeds `count` bytes to libcsv, whose callbacks fill the arena. Spaces and tabs at either
+  /// end go in as pieces of their own: a piece that starts or ends with one needs libcsv's
+  /// per-byte space test (``PieceScan/mayTrimSpaces``), and a chunk often starts or ends inside
+  /// a run of them (a description cut by the end of the chunk) while the rest needs no test.
   private func parse(_ bytes: UnsafeRawPointer, count: Int) throws(InputError) {
+    func isSpaceOrTab(_ offset: Int) -> Bool {
+      let byte = bytes.load(fromByteOffset: offset, as: UInt8.self)
+      return byte == 0x20 || byte == 0x09
+    }
+    var start = 0
+    while start < count && isSpaceOrTab(start) { start += 1 }
+    var end = count
+    while end > start && isSpaceOrTab(end - 1) { end -= 1 }
+    if start > 0 { try parsePiece(bytes, count: start) }
+    if end > start { try parsePiece(bytes + start, count: end - start) }
+    if count > end { try parsePiece(bytes + end, count: count - end) }
+  }
+
+  /// Feeds a piece of ``parse(_:count:)``'s bytes to libcsv, with the space test it needs.
+  private func parsePiece(_ bytes: UnsafeRawPointer, count: Int) throws(InputError) {
     let scan = scanPiece(
       UnsafeRawBufferPointer(start: bytes, count: count), insideQuotes: &insideQuotes)
     if scan.mayTrimSpaces != keepsSpacesByTest {
@@ -491,18 +511,46 @@ struct PieceScan: Equatable {
 /// quoted field, and on return whether it ends inside one: every quote toggles it (a doubled
 /// quote toggles twice; after a stray quote libcsv stops with an error anyway).
 ///
-/// One pass, eight bytes at a time and without a branch per word: bills have quotes and spaces
-/// on every line (`"Amazon Web Services, Inc."`), so a loop that went byte by byte for words
-/// holding them would do so almost everywhere. Past the last whole word, the piece is padded
-/// with commas, which are separators (the piece's end counts as one) and change nothing else.
+/// Bills have quotes and spaces on every line (`"Amazon Web Services, Inc."`), so nothing here
+/// goes byte by byte. Sixteen bytes at a time, each lane is tested exactly for what needs the
+/// quote state to be judged: a CR or LF, or a separator with a space or tab on either side
+/// (``BlockTest``). Blocks with none (nearly all: a bill line has one line break in some fifty
+/// blocks) only add their quotes to a running parity; the others are scanned exactly, eight
+/// bytes at a time (``WordScan``), from the quote state that parity gives. The first word and
+/// the bytes after the last whole block are scanned exactly too, so that every block has a
+/// byte on either side to load.
 func scanPiece(_ bytes: UnsafeRawBufferPointer, insideQuotes: inout Bool) -> PieceScan {
   var scan = WordScan(insideQuotes: insideQuotes)
   let count = bytes.count
   var offset = 0
   var last = WordScan.repeated(0x2C)
   if let base = bytes.baseAddress {
+    func word(at offset: Int) -> UInt64 {
+      UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+    func byte(at offset: Int) -> UInt8 { base.load(fromByteOffset: offset, as: UInt8.self) }
+    if count >= 8 &+ BlockTest.width &+ 1 {
+      scan.add(word(at: 0))
+      scan.lookAhead(byte(at: 8))
+      offset = 8
+      var quotesSkipped = BlockTest.Lanes()
+      while offset &+ BlockTest.width &+ 1 <= count {
+        let test = BlockTest(base + offset)
+        if test.isNotable {
+          scan.resume(after: byte(at: offset &- 1), quotesSkipped: quotesSkipped)
+          quotesSkipped = BlockTest.Lanes()
+          scan.add(word(at: offset))
+          scan.add(word(at: offset &+ 8))
+          scan.lookAhead(byte(at: offset &+ 16))
+        } else {
+          quotesSkipped ^= test.quotes
+        }
+        offset &+= BlockTest.width
+      }
+      scan.resume(after: byte(at: offset &- 1), quotesSkipped: quotesSkipped)
+    }
     while offset &+ 8 <= count {
-      scan.add(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+      scan.add(word(at: offset))
       offset &+= 8
     }
     withUnsafeMutableBytes(of: &last) {
@@ -514,6 +562,47 @@ func scanPiece(_ bytes: UnsafeRawBufferPointer, insideQuotes: inout Bool) -> Pie
   insideQuotes = scan.insideBefore != 0
   return PieceScan(
     mayTrimSpaces: scan.trimmable != 0, holdsQuotedLineBreak: scan.quotedLineBreaks != 0)
+}
+
+/// The lane-by-lane test of sixteen bytes in ``scanPiece(_:insideQuotes:)``. Only lane-wise
+/// arithmetic is used, which compiles to vector instructions (Swift's lane comparisons, `.==`,
+/// build their masks a lane at a time).
+private struct BlockTest {
+  typealias Lanes = SIMD16<UInt8>
+  /// How many bytes a block has.
+  static let width = 16
+
+  /// The high bit of each lane set where the byte is a quote (the other bits are noise).
+  let quotes: Lanes
+  /// Whether some byte is a CR or an LF, or a separator (comma, quote, CR, LF) with a space or
+  /// tab just before or after it.
+  let isNotable: Bool
+
+  /// Tests the sixteen bytes at `block`, reading the byte before and the byte after them too.
+  @inline(__always)
+  init(_ block: UnsafeRawPointer) {
+    let bytes = block.loadUnaligned(as: Lanes.self)
+    let before = (block - 1).loadUnaligned(as: Lanes.self)
+    let after = (block + 1).loadUnaligned(as: Lanes.self)
+    let notQuote = Self.differs(bytes, 0x22)
+    let notLineBreak = Self.differs(bytes, 0x0A) & Self.differs(bytes, 0x0D)
+    let notSeparator = notLineBreak & notQuote & Self.differs(bytes, 0x2C)
+    let noSpaceAround =
+      Self.differs(before, 0x20) & Self.differs(before, 0x09) & Self.differs(after, 0x20)
+      & Self.differs(after, 0x09)
+    let notable = ~notLineBreak | ~(notSeparator | noSpaceAround)
+    let flags = unsafeBitCast(notable & Lanes(repeating: 0x80), to: SIMD2<UInt64>.self)
+    quotes = ~notQuote
+    isNotable = flags[0] | flags[1] != 0
+  }
+
+  /// The high bit of each lane set exactly where the byte is not `byte`: with `t` the XOR of
+  /// the two, `t` or `-t` has its high bit set unless `t` is 0.
+  @inline(__always)
+  static func differs(_ lanes: Lanes, _ byte: UInt8) -> Lanes {
+    let difference = lanes ^ Lanes(repeating: byte)
+    return difference | (Lanes() &- difference)
+  }
 }
 
 /// The state of ``scanPiece(_:insideQuotes:)`` between words. Byte *i* of a word is bits
@@ -574,5 +663,27 @@ private struct WordScan {
     insideBefore = (0 &- (inside &>> 63)) & Self.highs
     separatorBefore = separators &>> 56
     spaceBefore = outsideSpaces &>> 56
+  }
+
+  /// Continues after bytes that were not added: `previous` is the byte just before the next
+  /// word, and `quotesSkipped` has the high bit of a lane flipped for each quote skipped in it,
+  /// so the parity of those bits says whether the quote state flipped meanwhile.
+  @inline(__always)
+  mutating func resume(after previous: UInt8, quotesSkipped: SIMD16<UInt8>) {
+    let lanes = unsafeBitCast(
+      quotesSkipped & SIMD16(repeating: 0x80), to: SIMD2<UInt64>.self)
+    if (lanes[0] ^ lanes[1]).nonzeroBitCount & 1 != 0 { insideBefore ^= Self.highs }
+    let isSeparator = previous == 0x2C || previous == 0x22 || previous == 0x0D || previous == 0x0A
+    separatorBefore = isSeparator ? 0x80 : 0
+    spaceBefore = (previous == 0x20 || previous == 0x09) && insideBefore == 0 ? 0x80 : 0
+  }
+
+  /// Checks the byte after the words added so far, which will not be added if its block is
+  /// skipped: a space or tab outside quotes after a separator is trimmable.
+  @inline(__always)
+  mutating func lookAhead(_ next: UInt8) {
+    if separatorBefore != 0 && (next == 0x20 || next == 0x09) && insideBefore == 0 {
+      trimmable |= 0x80
+    }
   }
 }

@@ -141,22 +141,23 @@ struct CSVReaderTests {
 
   @Test("the word-at-a-time scan agrees with a byte-at-a-time reading of its rule")
   func scanMatchesReference() {
-    // Random pieces over the bytes that matter (and one that does not), of every length up to
-    // 40 and some longer, at every alignment, each starting inside and outside quotes. The
-    // bytes around each piece are quotes, spaces and line breaks: a scan that looked past the
-    // piece's ends would see them.
-    let alphabet: [UInt8] = Array("a,\" \t\r\n".utf8)
-    // The allocation tests' seeded SplitMix64: a failing case comes back on every run.
-    var random = ConservationPropertyTests.Random(state: 4)
+    // Random pieces of every length up to 40 and many longer ones (the scan tests sixteen bytes
+    // at a time only in pieces of 25 bytes or more), at every alignment, each starting inside
+    // and outside quotes. Each piece has its own share of bytes that matter (1 to 100 %), so that
+    // long pieces have sixteen-byte blocks with nothing, only quotes, or a lone line break or
+    // space. The bytes around each piece are quotes, spaces and line breaks: a scan that looked
+    // past the piece's ends would see them.
+    let notable: [UInt8] = Array(",\" \t\r\n".utf8)
+    var random = SeededRandom(state: 4)
     var outcomes: [String: Int] = [:]
-    for round in 0..<20_000 {
-      let length = round % 10 == 0 ? random.int(41...200) : round % 41
-      // A piece-wide bias towards one byte, so that long pieces are not all alike.
-      let favourite = random.pick(alphabet)
+    for round in 0..<30_000 {
+      let length = round % 3 == 0 ? Int.random(in: 41...300, using: &random) : round % 41
+      let percent = [1, 3, 10, 30, 100][Int.random(in: 0..<5, using: &random)]
       let piece = (0..<length).map { _ in
-        random.chance(33) ? favourite : random.pick(alphabet)
+        Int.random(in: 0..<100, using: &random) < percent
+          ? notable[Int.random(in: 0..<notable.count, using: &random)] : UInt8(ascii: "a")
       }
-      let lead = random.int(0...7)
+      let lead = Int.random(in: 0...15, using: &random)
       let padded = Array(repeating: UInt8(ascii: "\""), count: lead) + piece + Array(" \r\"".utf8)
       for startsInside in [false, true] {
         let expected = referenceScan(piece, startingInsideQuotes: startsInside)
@@ -168,12 +169,14 @@ struct CSVReaderTests {
         #expect(
           scanned == expected.scan && inside == expected.endsInside,
           "\(String(decoding: piece, as: UTF8.self).debugDescription), inside: \(startsInside)")
+        let size = length > 40 ? "long" : "short"
         outcomes[
-          "trim \(scanned.mayTrimSpaces), break \(scanned.holdsQuotedLineBreak)", default: 0] += 1
+          "\(size), trim \(scanned.mayTrimSpaces), break \(scanned.holdsQuotedLineBreak)",
+          default: 0] += 1
       }
     }
-    // Every combination of the two answers came up often.
-    #expect(outcomes.count == 4 && outcomes.values.allSatisfy { $0 > 2_000 }, "\(outcomes)")
+    // Every combination of the two answers came up hundreds of times, in short and long pieces.
+    #expect(outcomes.count == 8 && outcomes.values.allSatisfy { $0 > 250 }, "\(outcomes)")
   }
 
   @Test(
@@ -188,6 +191,20 @@ struct CSVReaderTests {
         Array(text.utf8), chunkSize: chunkSize, keeping: keeping, parsingAhead: parsingAhead)
       #expect(records.map(\.line) == [2, 5, 7], "keeping \(String(describing: keeping))")
     }
+  }
+
+  @Test("fields of every length up to 40 bytes are copied exactly", arguments: [1, 5, 1 << 20])
+  func fieldLengths(chunkSize: Int) throws {
+    // Field n of the one record is n bytes long (n = 0...40), each byte different from its
+    // neighbours, so a copy that dropped, repeated or misplaced a byte would show.
+    let fields = (0...40).map { length -> String in
+      let bytes = (0..<length).map { index -> UInt8 in UInt8(0x41 + (index * 7 + length) % 58) }
+      return String(decoding: bytes, as: UTF8.self)
+    }
+    let header = (0...40).map { "f\($0)" }.joined(separator: ",")
+    let text = header + "\n" + fields.joined(separator: ",") + "\n"
+    let (_, records) = try ReaderTestSupport.readAll(Array(text.utf8), chunkSize: chunkSize)
+    #expect(records == [Record(2, fields)])
   }
 
   @Test("fields are the exact bytes", arguments: [1, 1 << 20])
