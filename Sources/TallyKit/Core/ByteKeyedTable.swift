@@ -23,6 +23,11 @@ struct ByteKeyedTable {
 
   /// The id stored for `key`, if any.
   func value(for key: UnsafeRawBufferPointer) -> Int64? {
+    entry(for: key).map { values[$0] }
+  }
+
+  /// Where `key` is stored, for ``value(at:)`` and ``key(at:equals:)``; nil if it is not.
+  func entry(for key: UnsafeRawBufferPointer) -> Int? {
     let hash = ByteKeyedTable.hash(key)
     let tag = hash & 0xFFFF_FFFF_0000_0000
     return slots.withUnsafeBufferPointer { slots in
@@ -33,20 +38,29 @@ struct ByteKeyedTable {
         if content == 0 { return nil }
         if content & 0xFFFF_FFFF_0000_0000 == tag {
           let entry = Int(truncatingIfNeeded: content & 0xFFFF_FFFF) - 1
-          if keyEquals(entry, key) { return values[entry] }
+          if keyEquals(entry, key) { return entry }
         }
         slot = (slot + 1) & mask
       }
     }
   }
 
-  /// Stores `value` for `key`, which must not be present yet.
-  mutating func insert(_ value: Int64, for key: UnsafeRawBufferPointer) {
+  /// The id stored at `entry`.
+  func value(at entry: Int) -> Int64 { values[entry] }
+
+  /// Whether the key stored at `entry` is `key`: cheaper than a lookup, for a caller that
+  /// remembers the entry of its last key.
+  func key(at entry: Int, equals key: UnsafeRawBufferPointer) -> Bool { keyEquals(entry, key) }
+
+  /// Stores `value` for `key`, which must not be present yet; returns its entry.
+  @discardableResult
+  mutating func insert(_ value: Int64, for key: UnsafeRawBufferPointer) -> Int {
     if (values.count + 1) * 2 > slots.count { grow() }
     arena.append(contentsOf: key)
     keyEnds.append(arena.count)
     values.append(value)
     place(entry: values.count - 1, hash: ByteKeyedTable.hash(key))
+    return values.count - 1
   }
 
   private func keyEquals(_ entry: Int, _ key: UnsafeRawBufferPointer) -> Bool {

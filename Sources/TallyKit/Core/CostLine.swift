@@ -11,6 +11,17 @@ public enum ChargeCategory: String, Sendable, CaseIterable {
   /// Any other adjustment (rounding, corrections).
   case adjustment = "Adjustment"
 
+  /// The value as static text, which SQLite can be handed without a copy.
+  var staticText: StaticString {
+    switch self {
+    case .usage: "Usage"
+    case .purchase: "Purchase"
+    case .tax: "Tax"
+    case .credit: "Credit"
+    case .adjustment: "Adjustment"
+    }
+  }
+
   /// Reads a FOCUS value, case-insensitively; nil for anything else.
   init?(bytes: UnsafeRawBufferPointer) {
     guard
