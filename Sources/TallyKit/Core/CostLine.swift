@@ -11,6 +11,17 @@ public enum ChargeCategory: String, Sendable, CaseIterable {
   /// Any other adjustment (rounding, corrections).
   case adjustment = "Adjustment"
 
+  /// The value as static text, which SQLite can be handed without a copy.
+  var staticText: StaticString {
+    switch self {
+    case .usage: "Usage"
+    case .purchase: "Purchase"
+    case .tax: "Tax"
+    case .credit: "Credit"
+    case .adjustment: "Adjustment"
+    }
+  }
+
   /// Reads a FOCUS value, case-insensitively; nil for anything else.
   init?(bytes: UnsafeRawBufferPointer) {
     guard
@@ -124,6 +135,27 @@ func equalsIgnoringASCIICase(_ bytes: UnsafeRawBufferPointer, _ text: String) ->
 /// True when `bytes` spell exactly `text`.
 func equals(_ bytes: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
   guard bytes.count == text.utf8CodeUnitCount else { return false }
-  let other = UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
-  return bytes.elementsEqual(other)
+  return sameBytes(
+    bytes, UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+}
+
+/// True when `a` and `b` hold the same bytes, compared eight at a time.
+func sameBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+  let count = a.count
+  guard b.count == count else { return false }
+  guard count >= 8 else {
+    for offset in 0..<count where a[offset] != b[offset] { return false }
+    return true
+  }
+  var offset = 0
+  while offset < count {
+    // The last word may overlap the one before it.
+    let start = min(offset, count - 8)
+    guard
+      a.loadUnaligned(fromByteOffset: start, as: UInt64.self)
+        == b.loadUnaligned(fromByteOffset: start, as: UInt64.self)
+    else { return false }
+    offset += 8
+  }
+  return true
 }

@@ -130,24 +130,3 @@ struct LastTimestamp {
     return parsed
   }
 }
-
-/// True when `a` and `b` hold the same bytes, compared eight at a time.
-func sameBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-  let count = a.count
-  guard b.count == count else { return false }
-  guard count >= 8 else {
-    for offset in 0..<count where a[offset] != b[offset] { return false }
-    return true
-  }
-  var offset = 0
-  while offset < count {
-    // The last word may overlap the one before it.
-    let start = min(offset, count - 8)
-    guard
-      a.loadUnaligned(fromByteOffset: start, as: UInt64.self)
-        == b.loadUnaligned(fromByteOffset: start, as: UInt64.self)
-    else { return false }
-    offset += 8
-  }
-  return true
-}

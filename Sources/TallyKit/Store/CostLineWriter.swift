@@ -102,7 +102,10 @@ final class CostLineWriter {
     insert.bind(line.billingPeriodStart.secondsSinceEpoch, at: 6)
     insert.bind(line.chargePeriodStart.secondsSinceEpoch, at: 7)
     insert.bind(line.chargePeriodEnd.secondsSinceEpoch, at: 8)
-    insert.bind(line.chargeCategory.rawValue, at: 9)
+    let category = line.chargeCategory.staticText
+    insert.bindText(
+      borrowing: UnsafeRawBufferPointer(
+        start: category.utf8Start, count: category.utf8CodeUnitCount), at: 9)
     insert.bind(service, at: 10)
     insert.bind(region, at: 11)
     insert.bind(resource, at: 12)
@@ -136,11 +139,14 @@ final class CostLineWriter {
 /// One interned dimension table (`id`, `provider`, key, optional attribute): ids by
 /// provider and key, looked up in memory first.
 private struct Dimension: ~Copyable {
+  /// The provider whose keys `known` holds (an import is nearly always one provider's); the
+  /// tables of other providers wait in `others`.
+  private var provider: [UInt8] = []
   private var known = ByteKeyedTable()
-  /// The key of the last lookup (provider, a zero byte, key), and its id: consecutive lines
-  /// usually repeat their account, service and region, so most lookups end here.
-  private var scratch: [UInt8] = []
-  private var lastID: Int64?
+  private var others: [[UInt8]: ByteKeyedTable] = [:]
+  /// The entry in `known` of the last key looked up: consecutive lines usually repeat their
+  /// account, service and region, so most lookups end with one comparison.
+  private var lastEntry: Int?
   private let select: Statement
   private let insert: Statement
   private let hasAttribute: Bool
@@ -179,15 +185,11 @@ private struct Dimension: ~Copyable {
     _ provider: UnsafeRawBufferPointer, _ key: UnsafeRawBufferPointer,
     attribute: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
   ) throws(SQLiteError) -> Int64 {
-    if let lastID, isLastKey(provider, key) { return lastID }
-    lastID = nil
-    scratch.removeAll(keepingCapacity: true)
-    scratch.append(contentsOf: provider)
-    scratch.append(0)
-    scratch.append(contentsOf: key)
-    if let id = scratch.withUnsafeBytes({ known.value(for: $0) }) {
-      lastID = id
-      return id
+    if !isCurrent(provider) { switchProvider(to: provider) }
+    if let lastEntry, known.key(at: lastEntry, equals: key) { return known.value(at: lastEntry) }
+    if let entry = known.entry(for: key) {
+      lastEntry = entry
+      return known.value(at: entry)
     }
 
     select.bindText(borrowing: provider, at: 1)
@@ -216,24 +218,26 @@ private struct Dimension: ~Copyable {
       try insert.run()
       id = try selectAgain(provider, key)
     }
-    scratch.withUnsafeBytes { known.insert(id, for: $0) }
-    lastID = id
+    lastEntry = known.insert(id, for: key)
     return id
   }
 
-  /// Whether (provider, key) is the key held in `scratch`.
-  private func isLastKey(_ provider: UnsafeRawBufferPointer, _ key: UnsafeRawBufferPointer)
-    -> Bool
-  {
-    guard scratch.count == provider.count + 1 + key.count else { return false }
-    return scratch.withUnsafeBytes { last in
-      guard let stored = last.baseAddress else { return false }
-      let sameProvider =
-        provider.baseAddress.map { memcmp(stored, $0, provider.count) == 0 } ?? true
-      return sameProvider
-        && (key.baseAddress.map { memcmp(stored + provider.count + 1, $0, key.count) == 0 }
-          ?? true)
+  /// Whether `known` holds the keys of `provider`.
+  private func isCurrent(_ provider: UnsafeRawBufferPointer) -> Bool {
+    guard self.provider.count == provider.count else { return false }
+    guard provider.count > 0, let other = provider.baseAddress else { return true }
+    return self.provider.withUnsafeBytes {
+      $0.baseAddress.map { memcmp($0, other, provider.count) == 0 } ?? false
     }
+  }
+
+  /// Puts the table of `provider`'s keys in `known`, keeping the current one in `others`.
+  private mutating func switchProvider(to provider: UnsafeRawBufferPointer) {
+    let next = Array(provider)
+    if !self.provider.isEmpty || known.count > 0 { others[self.provider] = known }
+    known = others.removeValue(forKey: next) ?? ByteKeyedTable()
+    self.provider = next
+    lastEntry = nil
   }
 
   private func selectAgain(_ provider: UnsafeRawBufferPointer, _ key: UnsafeRawBufferPointer)

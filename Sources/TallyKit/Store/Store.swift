@@ -9,12 +9,15 @@ public final class Store {
   /// Opens (creating when needed) the database at `path` and migrates it to the current schema.
   ///
   /// The database runs in WAL mode so that readers (`tally team`, reports) keep working on the
-  /// previous data while an import writes.
+  /// previous data while an import writes. A new database gets 16 KiB pages: an import writes
+  /// a quarter as many pages and WAL frames as with SQLite's default of 4 KiB, for 4 % less CPU
+  /// (docs/performance.md); an existing one keeps its page size.
   public init(path: String) throws(SQLiteError) {
     self.path = path
     connection = try Connection(path: path)
     try connection.execute(
       """
+      PRAGMA page_size = 16384;
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = NORMAL;
       PRAGMA temp_store = MEMORY;

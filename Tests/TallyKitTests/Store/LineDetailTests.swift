@@ -135,3 +135,54 @@ import Testing
     #expect(!steps.contains { $0.contains("SCAN cost_lines") })
   }
 }
+
+/// The bulk write path's shortcuts keep what is stored the same.
+@Suite struct CostLineWriterTests {
+  /// The charge category bound without a copy is the category's value.
+  @Test func staticTextOfEachChargeCategoryIsItsValue() {
+    for category in ChargeCategory.allCases {
+      #expect(category.staticText.description == category.rawValue)
+    }
+  }
+
+  /// A new database gets 16 KiB pages.
+  @Test func newDatabasesHaveSixteenKiBPages() throws {
+    let directory = try TemporaryDirectory()
+    let store = try Store(path: directory.file("t.sqlite"))
+    #expect(try store.connection.scalarInt64("PRAGMA page_size") == 16_384)
+  }
+
+  /// Lines of two providers that share account, service, region and resource ids, alternating
+  /// line by line, each get their own provider's dimension rows: by hand, two rows per
+  /// dimension (four accounts: a billing and a sub account each), and no line points at a row
+  /// of the other provider.
+  @Test func dimensionsKeepProvidersApart() throws {
+    let directory = try TemporaryDirectory()
+    let header =
+      "ProviderName,BillingAccountId,SubAccountId,SubAccountName,BillingPeriodStart,"
+      + "BillingPeriodEnd,ChargePeriodStart,ChargePeriodEnd,ChargeCategory,BilledCost,"
+      + "EffectiveCost,ListCost,ContractedCost,BillingCurrency,ServiceName,RegionId,ResourceId,"
+      + "ResourceType,Tags\n"
+    let lines = (0..<6).map { index in
+      "\(index % 2 == 0 ? "AWS" : "Acme"),9,1,a,2026-10-01,2026-11-01,2026-10-02,2026-10-03,"
+        + "Usage,1,1,1,1,USD,Compute,west,r-1,Instance,\n"
+    }
+    let bill = directory.file("bill.csv")
+    try Data((header + lines.joined()).utf8).write(to: URL(fileURLWithPath: bill))
+    let store = try Store(path: directory.file("t.sqlite"))
+    _ = try Importer(store: store).importDelivery(at: bill)
+    for (table, rows) in [("accounts", 4), ("services", 2), ("regions", 2), ("resources", 2)] {
+      #expect(try store.connection.scalarInt64("SELECT count(*) FROM \(table)") == Int64(rows))
+    }
+    #expect(
+      try store.connection.scalarInt64(
+        """
+        SELECT count(*) FROM cost_lines l JOIN accounts a ON a.id = l.billing_account
+        JOIN services s ON s.id = l.service JOIN regions r ON r.id = l.region
+        JOIN resources x ON x.id = l.resource
+        WHERE a.provider <> l.provider OR s.provider <> l.provider OR r.provider <> l.provider
+          OR x.provider <> l.provider
+        """) == 0)
+    #expect(try store.connection.scalarInt64("SELECT count(*) FROM cost_lines") == 6)
+  }
+}
