@@ -564,15 +564,15 @@ func scanPiece(_ bytes: UnsafeRawBufferPointer, insideQuotes: inout Bool) -> Pie
     mayTrimSpaces: scan.trimmable != 0, holdsQuotedLineBreak: scan.quotedLineBreaks != 0)
 }
 
-/// The lane-by-lane test of sixteen bytes in ``scanPiece(_:insideQuotes:)``. Only lane-wise
-/// arithmetic is used, which compiles to vector instructions (Swift's lane comparisons, `.==`,
-/// build their masks a lane at a time).
+/// The lane-by-lane test of sixteen bytes in ``scanPiece(_:insideQuotes:)``. Lanes are compared
+/// with vectors, not with scalars: `.==` against a vector compiles to one vector comparison,
+/// against a scalar to a loop over the lanes.
 private struct BlockTest {
   typealias Lanes = SIMD16<UInt8>
   /// How many bytes a block has.
   static let width = 16
 
-  /// The high bit of each lane set where the byte is a quote (the other bits are noise).
+  /// 0xFF in each lane where the byte is a quote, else 0.
   let quotes: Lanes
   /// Whether some byte is a CR or an LF, or a separator (comma, quote, CR, LF) with a space or
   /// tab just before or after it.
@@ -584,24 +584,16 @@ private struct BlockTest {
     let bytes = block.loadUnaligned(as: Lanes.self)
     let before = (block - 1).loadUnaligned(as: Lanes.self)
     let after = (block + 1).loadUnaligned(as: Lanes.self)
-    let notQuote = Self.differs(bytes, 0x22)
-    let notLineBreak = Self.differs(bytes, 0x0A) & Self.differs(bytes, 0x0D)
-    let notSeparator = notLineBreak & notQuote & Self.differs(bytes, 0x2C)
-    let noSpaceAround =
-      Self.differs(before, 0x20) & Self.differs(before, 0x09) & Self.differs(after, 0x20)
-      & Self.differs(after, 0x09)
-    let notable = ~notLineBreak | ~(notSeparator | noSpaceAround)
-    let flags = unsafeBitCast(notable & Lanes(repeating: 0x80), to: SIMD2<UInt64>.self)
-    quotes = ~notQuote
-    isNotable = flags[0] | flags[1] != 0
-  }
-
-  /// The high bit of each lane set exactly where the byte is not `byte`: with `t` the XOR of
-  /// the two, `t` or `-t` has its high bit set unless `t` is 0.
-  @inline(__always)
-  static func differs(_ lanes: Lanes, _ byte: UInt8) -> Lanes {
-    let difference = lanes ^ Lanes(repeating: byte)
-    return difference | (Lanes() &- difference)
+    let quotes = bytes .== Lanes(repeating: 0x22)
+    let lineBreaks = (bytes .== Lanes(repeating: 0x0A)) .| (bytes .== Lanes(repeating: 0x0D))
+    let separators = quotes .| lineBreaks .| (bytes .== Lanes(repeating: 0x2C))
+    let spacesAround =
+      (before .== Lanes(repeating: 0x20)) .| (before .== Lanes(repeating: 0x09))
+      .| (after .== Lanes(repeating: 0x20)) .| (after .== Lanes(repeating: 0x09))
+    let notable = unsafeBitCast(
+      lineBreaks .| (separators .& spacesAround), to: SIMD2<UInt64>.self)
+    self.quotes = unsafeBitCast(quotes, to: Lanes.self)
+    isNotable = notable[0] | notable[1] != 0
   }
 }
 
@@ -666,8 +658,8 @@ private struct WordScan {
   }
 
   /// Continues after bytes that were not added: `previous` is the byte just before the next
-  /// word, and `quotesSkipped` has the high bit of a lane flipped for each quote skipped in it,
-  /// so the parity of those bits says whether the quote state flipped meanwhile.
+  /// word, and `quotesSkipped` has each lane's bits flipped for each quote skipped in it, so
+  /// the parity of the lanes' high bits says whether the quote state flipped meanwhile.
   @inline(__always)
   mutating func resume(after previous: UInt8, quotesSkipped: SIMD16<UInt8>) {
     let lanes = unsafeBitCast(
