@@ -125,30 +125,23 @@ final class CostLineWriter {
 
     insert.bind(importID, at: 1)
     insert.bindText(borrowing: billingPeriod, at: 2)
-    insert.bindText(borrowing: provider, at: 3)
-    insert.bind(billingAccount, at: 4)
-    insert.bind(subAccount, at: 5)
-    insert.bind(line.billingPeriodStart.secondsSinceEpoch, at: 6)
-    insert.bind(line.chargePeriodStart.secondsSinceEpoch, at: 7)
-    insert.bind(line.chargePeriodEnd.secondsSinceEpoch, at: 8)
-    let category = line.chargeCategory.staticText
-    insert.bindText(
-      borrowing: UnsafeRawBufferPointer(
-        start: category.utf8Start, count: category.utf8CodeUnitCount), at: 9)
-    insert.bind(service, at: 10)
-    insert.bind(region, at: 11)
-    insert.bind(resource, at: 12)
-    insert.bind(sku, at: 13)
-    insert.bind(commitment, at: 14)
-    insert.bind(line.consumedQuantity, at: 15)
-    insert.bindText(borrowing: line.billingCurrency, at: 16)
-    insert.bind(line.billedCost.nanos, at: 17)
-    insert.bind(line.effectiveCost.nanos, at: 18)
-    insert.bind(line.listCost.nanos, at: 19)
-    insert.bind(line.contractedCost.nanos, at: 20)
-    insert.bind(line.tagSetID, at: 21)
-    insert.bind(detail, at: 22)
-    insert.bind(line.normalizedUsageAmount, at: 23)
+    insert.bind(billingAccount, at: 3)
+    insert.bind(subAccount, at: 4)
+    insert.bind(line.chargePeriodStart.secondsSinceEpoch, at: 5)
+    insert.bind(line.chargePeriodEnd.secondsSinceEpoch, at: 6)
+    insert.bind(service, at: 7)
+    insert.bind(region, at: 8)
+    insert.bind(resource, at: 9)
+    insert.bind(sku, at: 10)
+    insert.bind(commitment, at: 11)
+    insert.bind(line.consumedQuantity, at: 12)
+    insert.bind(line.billedCost.nanos, at: 13)
+    insert.bind(line.effectiveCost.nanos, at: 14)
+    insert.bind(line.listCost.nanos, at: 15)
+    insert.bind(line.contractedCost.nanos, at: 16)
+    insert.bind(line.tagSetID, at: 17)
+    insert.bind(detail, at: 18)
+    insert.bind(line.normalizedUsageAmount, at: 19)
     try insert.run()
 
     let rowID = connection.lastInsertRowID
@@ -156,12 +149,11 @@ final class CostLineWriter {
   }
 
   private static let insertSQL = """
-    INSERT INTO cost_lines (import_id, billing_period, provider, billing_account, sub_account,
-      billing_period_start, charge_period_start, charge_period_end, charge_category, service,
-      region, resource, sku, commitment_discount, consumed_quantity, billing_currency,
-      billed_cost, effective_cost, list_cost, contracted_cost, tag_set, detail,
-      x_normalized_usage_amount)
-    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+    INSERT INTO cost_lines (import_id, billing_period, billing_account, sub_account,
+      charge_period_start, charge_period_end, service, region, resource, sku,
+      commitment_discount, consumed_quantity, billed_cost, effective_cost, list_cost,
+      contracted_cost, tag_set, detail, x_normalized_usage_amount)
+    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
     """
 }
 

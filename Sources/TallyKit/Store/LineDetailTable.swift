@@ -1,7 +1,8 @@
-/// The provider detail of cost lines, interned in `line_details`: the charge class, pricing and
-/// commitment attributes, and AWS's line item type, usage type, operation, instance type and
-/// the like. A bill repeats a few hundred combinations of these over millions of lines, so a
-/// line stores the id of its combination instead of eighteen columns (schema version 11).
+/// What cost lines repeat, interned in `line_details`: the provider, charge category and
+/// billing currency, the charge class, pricing and commitment attributes, and AWS's line item
+/// type, usage type, operation, instance type and the like. A bill repeats a few hundred
+/// combinations of these over millions of lines, so a line stores the id of its combination
+/// instead of twenty-one columns (schema versions 11 and 13).
 ///
 /// Every combination stored is loaded when the table is opened; rows are matched by a key
 /// that ``DetailKey`` builds the same way from a ``CostLine`` and from a stored row.
@@ -45,6 +46,12 @@ struct LineDetailTable: ~Copyable {
   /// The id of `line`'s detail, stored the first time it is seen.
   mutating func id(for line: CostLine) throws(SQLiteError) -> Int64 {
     key.reset()
+    let category = line.chargeCategory.staticText
+    let categoryBytes = UnsafeRawBufferPointer(
+      start: category.utf8Start, count: category.utf8CodeUnitCount)
+    key.append(text: line.provider)
+    key.append(text: categoryBytes)
+    key.append(text: line.billingCurrency)
     key.append(text: line.chargeClass)
     key.append(text: line.pricingCategory)
     key.append(text: line.commitmentDiscountStatus)
@@ -65,12 +72,15 @@ struct LineDetailTable: ~Copyable {
     key.append(text: line.offeringType)
     if let id = key.withBytes({ known.value(for: $0) }) { return id }
 
+    insert.bindText(borrowing: line.provider, at: 1)
+    insert.bindText(borrowing: categoryBytes, at: 2)
+    insert.bindText(borrowing: line.billingCurrency, at: 3)
     let texts: [(Int32, UnsafeRawBufferPointer)] = [
-      (1, line.chargeClass), (2, line.pricingCategory), (3, line.commitmentDiscountStatus),
-      (4, line.commitmentDiscountCategory), (5, line.consumedUnit), (6, line.lineItemType),
-      (7, line.usageType), (8, line.operation), (9, line.instanceType), (10, line.platform),
-      (11, line.tenancy), (16, line.purchaseTerm), (17, line.paymentOption),
-      (18, line.offeringType),
+      (4, line.chargeClass), (5, line.pricingCategory), (6, line.commitmentDiscountStatus),
+      (7, line.commitmentDiscountCategory), (8, line.consumedUnit), (9, line.lineItemType),
+      (10, line.usageType), (11, line.operation), (12, line.instanceType), (13, line.platform),
+      (14, line.tenancy), (19, line.purchaseTerm), (20, line.paymentOption),
+      (21, line.offeringType),
     ]
     for (index, bytes) in texts {
       if bytes.isEmpty {
@@ -79,10 +89,10 @@ struct LineDetailTable: ~Copyable {
         insert.bindText(borrowing: bytes, at: index)
       }
     }
-    insert.bind(line.normalizationFactor, at: 12)
-    insert.bind(line.commitmentRate?.nanos, at: 13)
-    insert.bind(line.listUnitPrice?.nanos, at: 14)
-    insert.bind(line.commitmentEnd?.secondsSinceEpoch, at: 15)
+    insert.bind(line.normalizationFactor, at: 15)
+    insert.bind(line.commitmentRate?.nanos, at: 16)
+    insert.bind(line.listUnitPrice?.nanos, at: 17)
+    insert.bind(line.commitmentEnd?.secondsSinceEpoch, at: 18)
     try insert.run()
     let id = connection.lastInsertRowID
     key.withBytes { known.insert(id, for: $0) }
@@ -93,14 +103,15 @@ struct LineDetailTable: ~Copyable {
 
   /// The columns of `line_details` after `id`, in the order ``id(for:)`` keys and binds them.
   private static let columns = [
-    "charge_class", "pricing_category", "commitment_discount_status",
+    "provider", "charge_category", "billing_currency", "charge_class", "pricing_category",
+    "commitment_discount_status",
     "commitment_discount_category", "consumed_unit", "x_line_item_type", "x_usage_type",
     "x_operation", "x_instance_type", "x_platform", "x_tenancy", "x_normalization_factor",
     "x_commitment_rate", "x_list_unit_price", "x_commitment_end", "x_purchase_term",
     "x_payment_option", "x_offering_type",
   ]
   private static let kinds: [Kind] =
-    Array(repeating: .text, count: 11) + [.real, .integer, .integer, .integer]
+    Array(repeating: .text, count: 14) + [.real, .integer, .integer, .integer]
     + Array(repeating: .text, count: 3)
 }
 

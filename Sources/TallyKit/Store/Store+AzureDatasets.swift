@@ -87,7 +87,7 @@ extension Store {
       """
       SELECT billing_period, billing_currency, count(*), sum(billed_cost), sum(effective_cost),
         sum(list_cost), sum(contracted_cost)
-      FROM cost_lines WHERE \(Store.linesOfImportInMonth) GROUP BY 1, 2 ORDER BY 1, 2
+      FROM detailed_cost_lines WHERE \(Store.linesOfImportInMonth) GROUP BY 1, 2 ORDER BY 1, 2
       """)
     lines.bind(id, at: 1)
     lines.bind(month.description, at: 2)

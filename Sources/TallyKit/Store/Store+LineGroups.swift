@@ -291,26 +291,34 @@ struct LineReadBack: ~Copyable {
   private var groups = LineGroups()
   private var totals = PeriodSums()
   private let lines: Statement
-  private let lineType: Statement
-  /// The interned line type of each detail id seen, +1 (0: not looked up yet).
-  private var lineTypes: [Int32] = []
-  /// The last text read of each text column (month, currency, provider, charge category) and
-  /// its interned index: consecutive lines nearly always repeat them.
-  private var lastTexts: [(bytes: [UInt8], index: Int32)] = Array(
-    repeating: ([], 0), count: 4)
+  private let detailTexts: Statement
+  /// The interned texts of a line detail.
+  private struct DetailTexts {
+    var currency: Int32
+    var provider: Int32
+    var chargeCategory: Int32
+    var lineType: Int32
+  }
+  /// Per detail id seen, its interned texts; a currency of -1 means not looked up yet.
+  private var details: [DetailTexts] = []
+  /// The last month read and its interned index: consecutive lines nearly always repeat it.
+  private var lastPeriod: (bytes: [UInt8], index: Int32) = ([], 0)
 
   init(_ connection: Connection) throws(SQLiteError) {
     let lines = try connection.prepare(
       """
-      SELECT billing_period, billing_currency, provider, charge_category, tag_set,
-        coalesce(sub_account, billing_account), billing_account, resource, service, region,
-        detail, billed_cost, effective_cost, list_cost, contracted_cost
+      SELECT billing_period, tag_set, coalesce(sub_account, billing_account), billing_account,
+        resource, service, region, detail, billed_cost, effective_cost, list_cost,
+        contracted_cost
       FROM cost_lines WHERE id BETWEEN ? AND ?
       """)
-    let lineType = try connection.prepare(
-      "SELECT x_line_item_type FROM line_details WHERE id = ?")
+    let detailTexts = try connection.prepare(
+      """
+      SELECT billing_currency, provider, charge_category, x_line_item_type FROM line_details
+      WHERE id = ?
+      """)
     self.lines = lines
-    self.lineType = lineType
+    self.detailTexts = detailTexts
   }
 
   /// Adds the lines `lineIDs`.
@@ -320,24 +328,25 @@ struct LineReadBack: ~Copyable {
     defer { lines.reset() }
     var key = LineGroupKey()
     while try lines.step() {
-      key.period = text(0)
-      key.currency = text(1)
-      key.provider = text(2)
-      key.chargeCategory = text(3)
-      key.tagSet = lines.int64(at: 4)
-      key.account = lines.int64(at: 5)
-      key.billingAccount = lines.int64(at: 6)
-      key.resource = lines.int64(at: 7)
-      key.service = lines.int64(at: 8)
-      key.region = lines.int64(at: 9)
-      key.lineType = try lineTypeOf(detail: Int(lines.int64(at: 10)))
-      let billed = Int128(lines.int64(at: 11))
-      let effective = Int128(lines.int64(at: 12))
-      let list = Int128(lines.int64(at: 13))
+      key.period = period()
+      key.tagSet = lines.int64(at: 1)
+      key.account = lines.int64(at: 2)
+      key.billingAccount = lines.int64(at: 3)
+      key.resource = lines.int64(at: 4)
+      key.service = lines.int64(at: 5)
+      key.region = lines.int64(at: 6)
+      let texts = try textsOf(detail: Int(lines.int64(at: 7)))
+      key.currency = texts.currency
+      key.provider = texts.provider
+      key.chargeCategory = texts.chargeCategory
+      key.lineType = texts.lineType
+      let billed = Int128(lines.int64(at: 8))
+      let effective = Int128(lines.int64(at: 9))
+      let list = Int128(lines.int64(at: 10))
       groups.add(key, lines: 1, billed: billed, effective: effective, list: list)
       totals.add(
         period: key.period, currency: key.currency, billed: billed, effective: effective,
-        list: list, contracted: Int128(lines.int64(at: 14)))
+        list: list, contracted: Int128(lines.int64(at: 11)))
     }
   }
 
@@ -346,27 +355,35 @@ struct LineReadBack: ~Copyable {
     ImportReadBack(groups: groups, totals: try totals.periodTotals(texts: groups.texts))
   }
 
-  /// The interned text of text column `column` of the current line.
-  private mutating func text(_ column: Int32) -> Int32 {
-    let bytes = lines.textBytes(at: column)
-    let slot = Int(column)
-    if lastTexts[slot].bytes.elementsEqual(bytes) { return lastTexts[slot].index }
-    let index = groups.intern(bytes)
-    lastTexts[slot] = (Array(bytes), index)
-    return index
+  /// The interned month of the current line.
+  private mutating func period() -> Int32 {
+    let bytes = lines.textBytes(at: 0)
+    if lastPeriod.bytes.elementsEqual(bytes) { return lastPeriod.index }
+    lastPeriod = (Array(bytes), groups.intern(bytes))
+    return lastPeriod.index
   }
 
-  /// The interned line item type of detail `detail`, looked up once per detail.
-  private mutating func lineTypeOf(detail: Int) throws(SQLiteError) -> Int32 {
-    if detail < lineTypes.count, lineTypes[detail] > 0 { return lineTypes[detail] - 1 }
-    lineType.bind(Int64(detail), at: 1)
-    defer { lineType.reset() }
-    let index = try lineType.step() ? groups.intern(lineType.textBytes(at: 0)) : 0
-    if detail >= lineTypes.count {
-      lineTypes.append(contentsOf: repeatElement(0, count: detail + 1 - lineTypes.count))
+  /// The interned texts of detail `detail`, looked up once per detail.
+  private mutating func textsOf(detail: Int) throws(SQLiteError) -> DetailTexts {
+    if detail < details.count, details[detail].currency >= 0 { return details[detail] }
+    detailTexts.bind(Int64(detail), at: 1)
+    defer { detailTexts.reset() }
+    guard try detailTexts.step() else {
+      throw SQLiteError(code: 1, message: "a line's detail \(detail) is missing", sql: nil)
     }
-    lineTypes[detail] = index + 1
-    return index
+    let texts = DetailTexts(
+      currency: groups.intern(detailTexts.textBytes(at: 0)),
+      provider: groups.intern(detailTexts.textBytes(at: 1)),
+      chargeCategory: groups.intern(detailTexts.textBytes(at: 2)),
+      lineType: groups.intern(detailTexts.textBytes(at: 3)))
+    if detail >= details.count {
+      details.append(
+        contentsOf: repeatElement(
+          DetailTexts(currency: -1, provider: 0, chargeCategory: 0, lineType: 0),
+          count: detail + 1 - details.count))
+    }
+    details[detail] = texts
+    return texts
   }
 }
 

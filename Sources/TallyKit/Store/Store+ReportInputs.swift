@@ -31,7 +31,8 @@ extension Store {
       """
       SELECT i.id, i.path, i.format, c.charge_period_start / 86400 AS day, c.billing_currency,
         count(*), sum(c.billed_cost), sum(c.effective_cost)
-      FROM imports i CROSS JOIN cost_lines c ON c.id BETWEEN i.first_line_id AND i.last_line_id
+      FROM imports i CROSS JOIN detailed_cost_lines c
+        ON c.id BETWEEN i.first_line_id AND i.last_line_id
       WHERE i.replaced_by IS NULL
         AND i.id IN (SELECT import_id FROM import_totals WHERE billing_period = ?1)
         AND c.billing_period = ?1

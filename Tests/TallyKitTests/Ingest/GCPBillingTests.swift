@@ -46,7 +46,7 @@ import Testing
       ])
     #expect(
       try store.connection.scalarInt64(
-        "SELECT count(*) FROM cost_lines WHERE charge_category = 'Tax'")
+        "SELECT count(*) FROM detailed_cost_lines WHERE charge_category = 'Tax'")
         == 1)
   }
 

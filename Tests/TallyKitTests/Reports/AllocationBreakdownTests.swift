@@ -107,7 +107,8 @@ import Testing
     try store.connection.prepare(
       """
       SELECT l.billing_currency, a.account_id, coalesce(s.name, ''), sum(l.effective_cost)
-      FROM cost_lines l JOIN accounts a ON a.id = coalesce(l.sub_account, l.billing_account)
+      FROM detailed_cost_lines l
+      JOIN accounts a ON a.id = coalesce(l.sub_account, l.billing_account)
       LEFT JOIN services s ON s.id = l.service
       WHERE l.billing_period = '2026-10' GROUP BY 1, 2, 3
       """

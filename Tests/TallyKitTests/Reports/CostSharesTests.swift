@@ -33,7 +33,7 @@ import Testing
     let byService = try sums(
       """
       SELECT c.billing_currency, coalesce(s.name, ''), sum(c.effective_cost)
-      FROM cost_lines c LEFT JOIN services s ON s.id = c.service
+      FROM detailed_cost_lines c LEFT JOIN services s ON s.id = c.service
       WHERE c.billing_period = '2026-10' GROUP BY 1, 2
       """, in: store)
     #expect(
@@ -44,7 +44,8 @@ import Testing
     let byAccount = try sums(
       """
       SELECT c.billing_currency, a.account_id, sum(c.effective_cost)
-      FROM cost_lines c JOIN accounts a ON a.id = coalesce(c.sub_account, c.billing_account)
+      FROM detailed_cost_lines c
+      JOIN accounts a ON a.id = coalesce(c.sub_account, c.billing_account)
       WHERE c.billing_period = '2026-10' GROUP BY 1, 2
       """, in: store)
     #expect(

@@ -177,7 +177,7 @@ import Testing
     #expect(
       try store.connection.scalarInt64(
         """
-        SELECT count(*) FROM cost_lines l JOIN accounts a ON a.id = l.billing_account
+        SELECT count(*) FROM detailed_cost_lines l JOIN accounts a ON a.id = l.billing_account
         JOIN services s ON s.id = l.service JOIN regions r ON r.id = l.region
         JOIN resources x ON x.id = l.resource
         WHERE a.provider <> l.provider OR s.provider <> l.provider OR r.provider <> l.provider
