@@ -99,7 +99,10 @@ struct DeliveryLoad {
       let id = try store.beginImport(
         path: path, format: mapper.format, formatVersion: mapper.formatVersion)
       importID = id
-      writer = try CostLineWriter(connection: store.connection, importID: id)
+      // Azure's datasets are paired, which changes costs, after all files are written: such a
+      // delivery is read back in one pass at the end.
+      writer = try CostLineWriter(
+        connection: store.connection, importID: id, readsBack: mapper.datasetEvidence == nil)
     } else if format != mapper.format {
       throw InputError(
         "this data file is \(mapper.format) but the delivery's first file is \(format)",
@@ -128,7 +131,9 @@ struct DeliveryLoad {
         try periods.withMonthText(period) { try writer.write(extra, billingPeriod: $0) }
       }
       rowCount += 1
+      if rowCount % 4096 == 0 { try writer.readBackWritten() }
     }
+    try writer.readBackWritten()
     if source == nil { source = firstSource }
     if let evidence = mapper.datasetEvidence {
       if datasetEvidence == nil { datasetEvidence = DatasetEvidence() }

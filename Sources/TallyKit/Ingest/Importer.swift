@@ -208,7 +208,9 @@ public struct Importer {
         read = outcome.expectedTotals(read)
         notes = outcome.notes
       }
-      let readBack = try load.lineIDs.map { try store.readBack(lineIDs: $0) }
+      let readBack = try load.lineIDs.map {
+        try load.writer?.readBackResult() ?? store.readBack(lineIDs: $0)
+      }
       let stored = readBack?.totals ?? []
       guard stored == read else {
         throw ImportInternalError(

@@ -28,13 +28,19 @@ final class CostLineWriter {
   private let details: UnsafeMutablePointer<LineDetailTable>
   /// The rowids of the first and last line written.
   private(set) var lineIDs: ClosedRange<Int64>?
+  /// The lines written so far, read back up to `readThrough`; nil when not reading back.
+  private let readBack: UnsafeMutablePointer<LineReadBack>?
+  private var readThrough: Int64 = 0
 
-  init(connection: Connection, importID: Int64) throws(SQLiteError) {
+  /// A writer of import `importID`'s lines; with `readsBack`, it also reads them back as they
+  /// are written (``readBackWritten()``).
+  init(connection: Connection, importID: Int64, readsBack: Bool = false) throws(SQLiteError) {
     self.connection = connection
     self.importID = importID
     insert = try connection.prepare(CostLineWriter.insertSQL, persistent: true)
     tagSets = try TagSetTable(connection)
     let details = try LineDetailTable(connection)
+    let reader = readsBack ? try LineReadBack(connection) : nil
     // Every throwing step comes before the first allocation, so a failure leaks nothing.
     let accounts = try Dimension(
       connection, table: "accounts", key: "account_id", attribute: "name")
@@ -55,6 +61,12 @@ final class CostLineWriter {
     self.commitments = Dimension.allocate(commitments)
     self.details = .allocate(capacity: 1)
     self.details.initialize(to: details)
+    if let reader {
+      readBack = .allocate(capacity: 1)
+      readBack?.initialize(to: reader)
+    } else {
+      readBack = nil
+    }
   }
 
   deinit {
@@ -64,6 +76,23 @@ final class CostLineWriter {
     }
     details.deinitialize(count: 1)
     details.deallocate()
+    readBack?.deinitialize(count: 1)
+    readBack?.deallocate()
+  }
+
+  /// Reads back the lines written since the last call (``LineReadBack``), if this writer reads
+  /// back.
+  func readBackWritten() throws(SQLiteError) {
+    guard let readBack, let written = lineIDs, written.upperBound > readThrough else { return }
+    try readBack.pointee.read(max(readThrough + 1, written.lowerBound)...written.upperBound)
+    readThrough = written.upperBound
+  }
+
+  /// The groups and totals of the lines read back, once ``readBackWritten()`` has read them
+  /// all; nil if this writer does not read back.
+  func readBackResult() throws(SQLiteError) -> ImportReadBack? {
+    try readBackWritten()
+    return try readBack?.pointee.result()
   }
 
   /// The stored id of a tag set given as raw key/value pairs (any order; keys unique).

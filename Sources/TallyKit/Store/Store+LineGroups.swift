@@ -90,58 +90,11 @@ extension Store {
   }
 
   /// Reads the lines `lineIDs` (one import's) once, summing them into line groups and into
-  /// totals per month and currency: every line of a month falls in one group per tag set, usage
-  /// account, billing account, resource, service, region, currency, provider, charge category
-  /// and line type.
-  ///
-  /// This pass (about half a second per million lines) lets evaluating and allocating a month
-  /// read tens of thousands of groups instead of millions of lines; the same pass checks the
-  /// import's totals, so reconciling costs no second scan.
+  /// totals per month and currency (see ``LineReadBack``).
   func readBack(lineIDs: ClosedRange<Int64>) throws(SQLiteError) -> ImportReadBack {
-    let statement = try connection.prepare(
-      """
-      SELECT billing_period, tag_set, coalesce(sub_account, billing_account), billing_account,
-        resource, service, region, billing_currency, provider, charge_category, detail,
-        billed_cost, effective_cost, list_cost, contracted_cost
-      FROM cost_lines WHERE id BETWEEN ? AND ?
-      """)
-    let lineType = try connection.prepare("SELECT x_line_item_type FROM line_details WHERE id = ?")
-    // A bill has a few hundred details; each detail's line type is looked up once.
-    var lineTypes: [Int64: Int32] = [:]
-    statement.bind(lineIDs.lowerBound, at: 1)
-    statement.bind(lineIDs.upperBound, at: 2)
-    var groups = LineGroups()
-    var totals = PeriodSums()
-    var key = LineGroupKey()
-    while try statement.step() {
-      key.period = groups.intern(statement.textBytes(at: 0))
-      key.tagSet = statement.int64(at: 1)
-      key.account = statement.int64(at: 2)
-      key.billingAccount = statement.int64(at: 3)
-      key.resource = statement.int64(at: 4)
-      key.service = statement.int64(at: 5)
-      key.region = statement.int64(at: 6)
-      key.currency = groups.intern(statement.textBytes(at: 7))
-      key.provider = groups.intern(statement.textBytes(at: 8))
-      key.chargeCategory = groups.intern(statement.textBytes(at: 9))
-      let detail = statement.int64(at: 10)
-      if let known = lineTypes[detail] {
-        key.lineType = known
-      } else {
-        lineType.bind(detail, at: 1)
-        key.lineType = try lineType.step() ? groups.intern(lineType.textBytes(at: 0)) : 0
-        lineType.reset()
-        lineTypes[detail] = key.lineType
-      }
-      let billed = Int128(statement.int64(at: 11))
-      let effective = Int128(statement.int64(at: 12))
-      let list = Int128(statement.int64(at: 13))
-      groups.add(key, lines: 1, billed: billed, effective: effective, list: list)
-      totals.add(
-        period: key.period, currency: key.currency, billed: billed, effective: effective,
-        list: list, contracted: Int128(statement.int64(at: 14)))
-    }
-    return ImportReadBack(groups: groups, totals: try totals.periodTotals(texts: groups.texts))
+    var reader = try LineReadBack(connection)
+    try reader.read(lineIDs)
+    return try reader.result()
   }
 
   /// Stores an import's line groups. Call inside the import's transaction.
@@ -320,6 +273,100 @@ extension Store {
       statement.reset()
     }
     return result
+  }
+}
+
+/// Reads an import's lines back from the store, summing them into line groups and into totals
+/// per month and currency: every line of a month falls in one group per tag set, usage
+/// account, billing account, resource, service, region, currency, provider, charge category
+/// and line type.
+///
+/// This pass lets evaluating and allocating a month read tens of thousands of groups instead of
+/// millions of lines, and the same pass checks the import's totals, so reconciling costs no
+/// second scan. An import reads its lines back a few thousand at a time as it writes them
+/// (``read(_:)`` over consecutive ranges, ``CostLineWriter/readBackWritten()``), while they are
+/// still in SQLite's page cache and while the other core still parses, rather than in one pass
+/// at the end.
+struct LineReadBack: ~Copyable {
+  private var groups = LineGroups()
+  private var totals = PeriodSums()
+  private let lines: Statement
+  private let lineType: Statement
+  /// The interned line type of each detail id seen, +1 (0: not looked up yet).
+  private var lineTypes: [Int32] = []
+  /// The last text read of each text column (month, currency, provider, charge category) and
+  /// its interned index: consecutive lines nearly always repeat them.
+  private var lastTexts: [(bytes: [UInt8], index: Int32)] = Array(
+    repeating: ([], 0), count: 4)
+
+  init(_ connection: Connection) throws(SQLiteError) {
+    let lines = try connection.prepare(
+      """
+      SELECT billing_period, billing_currency, provider, charge_category, tag_set,
+        coalesce(sub_account, billing_account), billing_account, resource, service, region,
+        detail, billed_cost, effective_cost, list_cost, contracted_cost
+      FROM cost_lines WHERE id BETWEEN ? AND ?
+      """)
+    let lineType = try connection.prepare(
+      "SELECT x_line_item_type FROM line_details WHERE id = ?")
+    self.lines = lines
+    self.lineType = lineType
+  }
+
+  /// Adds the lines `lineIDs`.
+  mutating func read(_ lineIDs: ClosedRange<Int64>) throws(SQLiteError) {
+    lines.bind(lineIDs.lowerBound, at: 1)
+    lines.bind(lineIDs.upperBound, at: 2)
+    defer { lines.reset() }
+    var key = LineGroupKey()
+    while try lines.step() {
+      key.period = text(0)
+      key.currency = text(1)
+      key.provider = text(2)
+      key.chargeCategory = text(3)
+      key.tagSet = lines.int64(at: 4)
+      key.account = lines.int64(at: 5)
+      key.billingAccount = lines.int64(at: 6)
+      key.resource = lines.int64(at: 7)
+      key.service = lines.int64(at: 8)
+      key.region = lines.int64(at: 9)
+      key.lineType = try lineTypeOf(detail: Int(lines.int64(at: 10)))
+      let billed = Int128(lines.int64(at: 11))
+      let effective = Int128(lines.int64(at: 12))
+      let list = Int128(lines.int64(at: 13))
+      groups.add(key, lines: 1, billed: billed, effective: effective, list: list)
+      totals.add(
+        period: key.period, currency: key.currency, billed: billed, effective: effective,
+        list: list, contracted: Int128(lines.int64(at: 14)))
+    }
+  }
+
+  /// The groups and totals of the lines read.
+  func result() throws(SQLiteError) -> ImportReadBack {
+    ImportReadBack(groups: groups, totals: try totals.periodTotals(texts: groups.texts))
+  }
+
+  /// The interned text of text column `column` of the current line.
+  private mutating func text(_ column: Int32) -> Int32 {
+    let bytes = lines.textBytes(at: column)
+    let slot = Int(column)
+    if lastTexts[slot].bytes.elementsEqual(bytes) { return lastTexts[slot].index }
+    let index = groups.intern(bytes)
+    lastTexts[slot] = (Array(bytes), index)
+    return index
+  }
+
+  /// The interned line item type of detail `detail`, looked up once per detail.
+  private mutating func lineTypeOf(detail: Int) throws(SQLiteError) -> Int32 {
+    if detail < lineTypes.count, lineTypes[detail] > 0 { return lineTypes[detail] - 1 }
+    lineType.bind(Int64(detail), at: 1)
+    defer { lineType.reset() }
+    let index = try lineType.step() ? groups.intern(lineType.textBytes(at: 0)) : 0
+    if detail >= lineTypes.count {
+      lineTypes.append(contentsOf: repeatElement(0, count: detail + 1 - lineTypes.count))
+    }
+    lineTypes[detail] = index + 1
+    return index
   }
 }
 
