@@ -34,7 +34,7 @@ struct LineDetailTable: ~Copyable {
         case .integer: loaded.append(integer: select.optionalInt64(at: column))
         }
       }
-      loaded.withBytes { known.insert(select.int64(at: 0), for: $0) }
+      _ = loaded.withBytes { known.insert(select.int64(at: 0), for: $0) }
     }
     // Every throwing step comes first: `deinit` frees the key.
     self.known = known
@@ -95,7 +95,7 @@ struct LineDetailTable: ~Copyable {
     insert.bind(line.commitmentEnd?.secondsSinceEpoch, at: 18)
     try insert.run()
     let id = connection.lastInsertRowID
-    key.withBytes { known.insert(id, for: $0) }
+    _ = key.withBytes { known.insert(id, for: $0) }
     return id
   }
 

@@ -289,7 +289,7 @@ private struct LineHistoryReader {
     } else {
       classID = try newClass(row, keepHours: keepHours)
       let newKey = key
-      newKey.withUnsafeBytes {
+      _ = newKey.withUnsafeBytes {
         classIDs.insert(Int64(classID), for: .init(rebasing: $0[..<length]))
       }
     }

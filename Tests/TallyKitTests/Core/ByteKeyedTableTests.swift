@@ -35,7 +35,7 @@ import Testing
         continue
       }
       let value = Int64(expected.count) * 7 - 3
-      key.withUnsafeBytes { table.insert(value, for: $0) }
+      _ = key.withUnsafeBytes { table.insert(value, for: $0) }
       expected[key] = value
     }
     #expect(table.count == expected.count)
