@@ -17,6 +17,16 @@ public protocol ByteSource: AnyObject {
   ///
   /// - Throws: ``InputError`` naming the file when it cannot be read or decoded.
   func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int
+
+  /// Lends the next bytes, at most `count` of them, without copying them: the view stays valid
+  /// until the next call of this method or of ``read(into:)``, and is empty at the end. nil
+  /// when the source cannot lend bytes; its caller then reads them with ``read(into:)``.
+  func lend(upTo count: Int) throws(InputError) -> UnsafeRawBufferPointer?
+}
+
+extension ByteSource {
+  /// Sources lend nothing unless they say otherwise.
+  public func lend(upTo count: Int) throws(InputError) -> UnsafeRawBufferPointer? { nil }
 }
 
 /// A file read with `open(2)` and `read(2)`, without Foundation and without buffering of its own.
@@ -97,7 +107,7 @@ func decompressingIfGzip(_ file: any ByteSource, path: String) throws(InputError
     if read == 0 { break }
     count += read
   }
-  let prefixed = PrefixedByteSource(prefix: Array(magic[..<count]), rest: file)
+  let prefixed = PrefixedByteSource(prefix: magic[..<count], rest: file)
   if count == 2 && magic[0] == 0x1F && magic[1] == 0x8B {
     return GzipByteSource(prefixed, path: path)
   }
@@ -107,23 +117,34 @@ func decompressingIfGzip(_ file: any ByteSource, path: String) throws(InputError
 /// A source that first returns a few bytes already read from another source, then the rest.
 private final class PrefixedByteSource: ByteSource {
   /// The bytes read ahead.
-  private let prefix: [UInt8]
+  private let prefix: UnsafeMutableRawBufferPointer
   /// How many bytes of `prefix` have been returned.
   private var offset = 0
   /// The source the prefix was read from.
   private let rest: any ByteSource
 
-  init(prefix: [UInt8], rest: any ByteSource) {
-    self.prefix = prefix
+  init(prefix: some Collection<UInt8>, rest: any ByteSource) {
+    self.prefix = .allocate(byteCount: prefix.count, alignment: 1)
+    _ = self.prefix.initializeMemory(as: UInt8.self, from: prefix)
     self.rest = rest
   }
+
+  deinit { prefix.deallocate() }
 
   func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
     guard offset < prefix.count else { return try rest.read(into: buffer) }
     let count = min(buffer.count, prefix.count - offset)
-    for index in 0..<count { buffer[index] = prefix[offset + index] }
+    buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: prefix[offset..<offset + count]))
     offset += count
     return count
+  }
+
+  /// Lends the prefix, then whatever the rest lends.
+  func lend(upTo count: Int) throws(InputError) -> UnsafeRawBufferPointer? {
+    guard offset < prefix.count else { return try rest.lend(upTo: count) }
+    let lent = min(count, prefix.count - offset)
+    defer { offset += lent }
+    return UnsafeRawBufferPointer(rebasing: prefix[offset..<offset + lent])
   }
 }
 

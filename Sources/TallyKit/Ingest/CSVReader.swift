@@ -36,8 +36,11 @@ public final class CSVReader {
   private let source: any ByteSource
   /// The path, as the user named it, for error messages.
   private let path: String
-  /// The chunk buffer: bytes read from `source` are parsed from here.
+  /// The chunk buffer: bytes read from `source` are parsed from here, unless it lends them.
   private let chunk: UnsafeMutableRawPointer
+  /// Where the bytes being parsed are: `chunk`, or a buffer that `source` lends
+  /// (``ByteSource/lend(upTo:)``), which stays valid until the next read.
+  private var input: UnsafeRawPointer
   /// How many bytes are read into `chunk` at a time.
   private let chunkSize: Int
   /// libcsv's state; a fixed address, freed with `csv_free` in `deinit`.
@@ -52,9 +55,9 @@ public final class CSVReader {
   /// The arenas that take turns when parsing ahead (the first is the reader's own); allocated
   /// on first use.
   private var aheadArenas: [UnsafeMutablePointer<CSVRecordArena>] = []
-  /// `chunk[pendingStart..<pendingEnd]` has been read but not yet parsed.
+  /// `input[pendingStart..<pendingEnd]` has been read but not yet parsed.
   private var pendingStart = 0
-  /// The end of the bytes read into `chunk`.
+  /// The end of the bytes read into `input`.
   private var pendingEnd = 0
   /// How many bytes of a byte order mark the start of the file has matched so far.
   private var byteOrderMarkMatched = 0
@@ -88,6 +91,7 @@ public final class CSVReader {
     self.path = path
     self.chunkSize = chunkSize
     chunk = .allocate(byteCount: chunkSize, alignment: 16)
+    input = UnsafeRawPointer(chunk)
     parser = .allocate(capacity: 1)
     parser.initialize(to: csv_parser())
     _ = csv_init(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL))
@@ -305,8 +309,15 @@ public final class CSVReader {
   private func parseNextPiece(stoppingAtLineEnd: Bool) throws(InputError) -> Bool {
     if finished { return false }
     if pendingStart == pendingEnd {
-      let count = try source.read(
-        into: UnsafeMutableRawBufferPointer(start: chunk, count: chunkSize))
+      let count: Int
+      if let lent = try source.lend(upTo: chunkSize), let base = lent.baseAddress {
+        input = base
+        count = lent.count
+      } else {
+        input = UnsafeRawPointer(chunk)
+        count = try source.read(
+          into: UnsafeMutableRawBufferPointer(start: chunk, count: chunkSize))
+      }
       if count == 0 {
         try finish()
         return true
@@ -319,7 +330,7 @@ public final class CSVReader {
     if stoppingAtLineEnd {
       var index = pendingStart
       while index < pendingEnd {
-        let byte = chunk.load(fromByteOffset: index, as: UInt8.self)
+        let byte = input.load(fromByteOffset: index, as: UInt8.self)
         index += 1
         if byte == lineFeed || byte == carriageReturn { break }
       }
@@ -327,7 +338,7 @@ public final class CSVReader {
     }
     let start = pendingStart
     pendingStart = end
-    try parse(chunk + start, count: end - start)
+    try parse(input + start, count: end - start)
     return true
   }
 
@@ -335,7 +346,7 @@ public final class CSVReader {
   /// chunks; bytes that only looked like its beginning are parsed as data.
   private func skipByteOrderMark() throws(InputError) {
     while pendingStart < pendingEnd && byteOrderMarkMatched < 3 {
-      let byte = chunk.load(fromByteOffset: pendingStart, as: UInt8.self)
+      let byte = input.load(fromByteOffset: pendingStart, as: UInt8.self)
       guard byte == byteOrderMark(byteOrderMarkMatched) else { break }
       byteOrderMarkMatched += 1
       pendingStart += 1

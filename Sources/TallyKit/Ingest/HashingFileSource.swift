@@ -6,7 +6,7 @@ internal import Dispatch
 /// and its identity, instead of once for each (the second read cost 0.2 s of CPU per 685 MB).
 ///
 /// The thread fills a ring of eight 1 MiB buffers; ``read(into:)`` copies out of them in
-/// order. A read error reaches ``read(into:)`` after the bytes before it. Releasing the source
+/// order, and ``lend(upTo:)`` hands out views of them, which the CSV reader parses in place. A read error reaches ``read(into:)`` after the bytes before it. Releasing the source
 /// stops the thread and waits for it.
 final class HashingFileSource: ByteSource {
   private let ring: Ring
@@ -15,6 +15,8 @@ final class HashingFileSource: ByteSource {
   private var slot = 0
   private var offset = 0
   private var remaining = 0
+  /// Whether the buffer at `slot` has been handed out to its end (it goes back at the next call).
+  private var emptied = false
   private var finished = false
 
   /// Opens the file at `path` and starts reading it.
@@ -34,7 +36,28 @@ final class HashingFileSource: ByteSource {
   ///
   /// - Throws: ``InputError`` naming the file when reading it failed.
   func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
-    guard !finished, let target = buffer.baseAddress, !buffer.isEmpty else { return 0 }
+    guard let target = buffer.baseAddress, !buffer.isEmpty else { return 0 }
+    let next = try nextBytes(upTo: buffer.count)
+    if let base = next.baseAddress { target.copyMemory(from: base, byteCount: next.count) }
+    return next.count
+  }
+
+  /// Lends the next bytes of the file straight from the ring (see ``ByteSource/lend(upTo:)``).
+  ///
+  /// - Throws: ``InputError`` naming the file when reading it failed.
+  func lend(upTo count: Int) throws(InputError) -> UnsafeRawBufferPointer? {
+    try nextBytes(upTo: count)
+  }
+
+  /// The next bytes, at most `count`, as a view of the ring; empty at the end. The buffer they
+  /// end is handed back to the reading thread at the next call, when the view is done with.
+  private func nextBytes(upTo count: Int) throws(InputError) -> UnsafeRawBufferPointer {
+    if emptied {
+      emptied = false
+      ring.free.signal()
+      slot = (slot + 1) % Ring.bufferCount
+    }
+    guard !finished, count > 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }
     if remaining == 0 {
       ring.filled.wait()
       if let failure = ring.failures[slot] {
@@ -45,18 +68,15 @@ final class HashingFileSource: ByteSource {
       offset = 0
       if remaining == 0 {
         finished = true
-        return 0
+        return UnsafeRawBufferPointer(start: nil, count: 0)
       }
     }
-    let count = min(buffer.count, remaining)
-    target.copyMemory(from: ring.buffers + slot * Ring.bufferSize + offset, byteCount: count)
-    offset += count
-    remaining -= count
-    if remaining == 0 {
-      ring.free.signal()
-      slot = (slot + 1) % Ring.bufferCount
-    }
-    return count
+    let next = UnsafeRawBufferPointer(
+      start: ring.buffers + slot * Ring.bufferSize + offset, count: min(count, remaining))
+    offset += next.count
+    remaining -= next.count
+    emptied = remaining == 0
+    return next
   }
 
   /// The SHA-256 of the whole file, lower-case hex: the bytes not read yet (after the end of a

@@ -27,6 +27,26 @@ import Testing
     #expect(try source.sha256() == sha256Hex(of: path))
   }
 
+  /// Lent views, copied at once, give the file's bytes in order, in pieces of at most the size
+  /// asked for, and an empty view at the end; the hash is the file's.
+  @Test(arguments: [1, 4096, 1 << 20, 3 << 20])
+  func lentBytesAreTheFiles(pieceSize: Int) throws {
+    let directory = try TemporaryDirectory()
+    let path = directory.file("bytes.bin")
+    let bytes = (0..<((3 << 20) + 5)).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ $0 >> 9) }
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    let source = try HashingFileSource(path: path)
+    var lent: [UInt8] = []
+    while true {
+      let view = try #require(try source.lend(upTo: pieceSize))
+      if view.isEmpty { break }
+      #expect(view.count <= pieceSize)
+      lent += view
+    }
+    #expect(lent == bytes)
+    #expect(try source.sha256() == Self.expectedHash(bytes))
+  }
+
   /// Asked for the hash after reading only part of the file, it reads the rest first.
   @Test func hashAfterAPartialRead() throws {
     let directory = try TemporaryDirectory()
