@@ -189,7 +189,7 @@ extension Store {
     let start = months.lowerBound.start
     let hours = Int(
       (months.upperBound.next.start.secondsSinceEpoch - start.secondsSinceEpoch) / 3600)
-    var reader = LineHistoryReader(
+    var reader = try LineHistoryReader(
       history: LineHistory(start: start, hours: hours, months: monthList), store: self)
 
     let ranges = try connection.prepare(
@@ -203,29 +203,21 @@ extension Store {
     var idRanges: [ClosedRange<Int64>] = []
     while try ranges.step() { idRanges.append(ranges.int64(at: 0)...ranges.int64(at: 1)) }
 
-    // Lines of other months in these ranges are skipped by the reader. The commitment's
-    // attributes are only decoded for lines that have one. The on-demand equivalent is the
-    // contracted cost, except on a commitment's line whose contracted cost is no more than
-    // its effective cost (Azure cost exports price covered usage at the commitment's rate and
-    // give the pay-as-you-go cost as list cost): there it is the list cost. NULL ids and factors come as 0 and
-    // NULL rates as −1, which saves a call per column and line.
+    // Lines of other months in these ranges are skipped by the reader. What a line repeats
+    // (its texts, rates and commitment attributes) is in its detail, which the reader looks up
+    // once per detail. The on-demand equivalent is the contracted cost, except on a
+    // commitment's line whose contracted cost is no more than its effective cost (Azure cost
+    // exports price covered usage at the commitment's rate and give the pay-as-you-go cost as
+    // list cost): there it is the list cost. NULL ids come as 0, which saves a call per column
+    // and line.
     let lines = try connection.prepare(
       """
-      SELECT billing_period, charge_period_start, charge_period_end, provider, billing_currency,
-        charge_category, pricing_category, x_line_item_type, ifnull(service, 0),
-        ifnull(region, 0), ifnull(sku, 0), x_usage_type, x_operation, x_instance_type,
-        x_platform, x_tenancy, ifnull(x_normalization_factor, 0), ifnull(commitment_discount, 0),
-        commitment_discount_status, effective_cost,
+      SELECT billing_period, charge_period_start, charge_period_end, detail, ifnull(service, 0),
+        ifnull(region, 0), ifnull(sku, 0), ifnull(commitment_discount, 0), effective_cost,
         CASE WHEN commitment_discount IS NOT NULL AND contracted_cost <= effective_cost
           THEN max(contracted_cost, list_cost) ELSE contracted_cost END,
-        consumed_quantity,
-        ifnull(x_commitment_rate, -1), ifnull(x_list_unit_price, -1),
-        CASE WHEN commitment_discount IS NOT NULL THEN commitment_discount_category END,
-        CASE WHEN commitment_discount IS NOT NULL THEN x_commitment_end END,
-        CASE WHEN commitment_discount IS NOT NULL THEN x_purchase_term END,
-        CASE WHEN commitment_discount IS NOT NULL THEN x_payment_option END,
-        CASE WHEN commitment_discount IS NOT NULL THEN x_offering_type END
-      FROM detailed_cost_lines WHERE id BETWEEN ? AND ?
+        consumed_quantity
+      FROM cost_lines WHERE id BETWEEN ? AND ?
       """)
     for range in idRanges {
       lines.bind(range.lowerBound, at: 1)
@@ -242,11 +234,16 @@ extension Store {
 /// Measured on 1M lines, this loop is most of `tally recommend`'s time, so it keeps its state
 /// flat (one array per measure, indexed by class and hour or month) and builds the class key in
 /// a reused buffer; the nested arrays of ``LineHistory`` are made once at the end.
-private struct LineHistoryReader {
+private struct LineHistoryReader: ~Copyable {
   var history: LineHistory
   let store: Store
   private var classIDs = ByteKeyedTable()
-  /// The class key of the current line: `key[0..<keyLength]`.
+  /// What each detail id seen says (nil: not looked up yet), and the ids of the distinct
+  /// class texts among them.
+  private var details: [LineDetail?] = []
+  private var detailTexts = ByteKeyedTable()
+  private let detailQuery: Statement
+  /// The class key of the current line, or of a detail's texts: `key[0..<keyLength]`.
   private var key: [UInt8] = Array(repeating: 0, count: 512)
   private var keyLength = 0
   /// `year × 12 + month − 1` of the first month.
@@ -263,11 +260,22 @@ private struct LineHistoryReader {
   private var commitments: [CommitmentRecord] = []
   private var commitmentIndexes: [Int64: Int] = [:]
 
-  /// The columns of the query that make up a class key: text, then dimension ids.
-  private static let textColumns: [Int32] = [3, 4, 5, 6, 7, 11, 12, 13, 14, 15, 18]
-  private static let idColumns: [Int32] = [8, 9, 10, 17]
+  /// The columns of the query that make up a class key with the detail's texts: the service,
+  /// region, SKU and commitment ids.
+  private static let idColumns: [Int32] = [4, 5, 6, 7]
 
-  init(history: LineHistory, store: Store) {
+  init(history: LineHistory, store: Store) throws(SQLiteError) {
+    let detailQuery = try store.connection.prepare(
+      """
+      SELECT provider, billing_currency, charge_category, pricing_category, x_line_item_type,
+        x_usage_type, x_operation, x_instance_type, x_platform, x_tenancy,
+        commitment_discount_status, ifnull(x_normalization_factor, 0),
+        ifnull(x_commitment_rate, -1), ifnull(x_list_unit_price, -1),
+        commitment_discount_category, x_commitment_end, x_purchase_term, x_payment_option,
+        x_offering_type
+      FROM line_details WHERE id = ?
+      """)
+    self.detailQuery = detailQuery
     self.history = history
     self.store = store
     firstMonth = (history.months.first?.year ?? 0) * 12 + (history.months.first?.month ?? 1) - 1
@@ -277,17 +285,17 @@ private struct LineHistoryReader {
     throws(SQLiteError)
   {
     guard let monthIndex = monthIndex(row.textBytes(at: 0)) else { return }
+    let detail = try self.detail(Int(row.int64(at: 3)))
     keyLength = 0
-    for column in LineHistoryReader.textColumns { appendSegment(row.textBytes(at: column)) }
+    appendInteger(detail.texts)
     for column in LineHistoryReader.idColumns { appendInteger(row.int64(at: column)) }
-    appendInteger(Int64(bitPattern: row.double(at: 16).bitPattern))
 
     let classID: Int
     let length = keyLength
     if let found = key.withUnsafeBytes({ classIDs.value(for: .init(rebasing: $0[..<length])) }) {
       classID = Int(found)
     } else {
-      classID = try newClass(row, keepHours: keepHours)
+      classID = try newClass(row, detail, keepHours: keepHours)
       let newKey = key
       _ = newKey.withUnsafeBytes {
         classIDs.insert(Int64(classID), for: .init(rebasing: $0[..<length]))
@@ -298,17 +306,58 @@ private struct LineHistoryReader {
     let end = max(row.int64(at: 2), start)
     if start < firstStart[classID] { firstStart[classID] = start }
     if end > lastEnd[classID] { lastEnd[classID] = end }
-    let onDemand = row.int64(at: 20)
-    let quantity = row.double(at: 21)
-    let commitmentRate = row.int64(at: 22)
-    let onDemandRate = commitmentRate < 0 ? -1 : row.int64(at: 23)
+    let onDemand = row.int64(at: 9)
+    let quantity = row.double(at: 10)
+    let commitmentRate = detail.commitmentRate
+    let onDemandRate = commitmentRate < 0 ? -1 : detail.listUnitPrice
     try totals[classID * history.months.count + monthIndex].add(
-      effective: row.int64(at: 19), onDemand: onDemand, quantity: quantity,
+      effective: row.int64(at: 8), onDemand: onDemand, quantity: quantity,
       commitmentRate: commitmentRate, onDemandRate: onDemandRate)
     let offset = hourOffsets[classID]
     if offset >= 0 { spread(offset, start: start, end: end, cost: onDemand, quantity: quantity) }
-    let commitment = row.int64(at: 17)
-    if commitment != 0 { noteCommitment(commitment, row) }
+    let commitment = row.int64(at: 7)
+    if commitment != 0 { noteCommitment(commitment, detail) }
+  }
+
+  /// What line detail `id` says, read the first time it is asked for; its class texts (the
+  /// texts and normalisation factor that, with the line's service, region, SKU and
+  /// commitment, make up its class) are numbered by their bytes, so details that differ only
+  /// in other columns share a class.
+  private mutating func detail(_ id: Int) throws(SQLiteError) -> LineDetail {
+    if id < details.count, let known = details[id] { return known }
+    detailQuery.bind(Int64(id), at: 1)
+    defer { detailQuery.reset() }
+    guard try detailQuery.step() else {
+      throw SQLiteError(code: 1, message: "a line's detail \(id) is missing", sql: nil)
+    }
+    keyLength = 0
+    for column in 0..<11 { appendSegment(detailQuery.textBytes(at: Int32(column))) }
+    appendInteger(Int64(bitPattern: detailQuery.double(at: 11).bitPattern))
+    let length = keyLength
+    let texts =
+      key.withUnsafeBytes { detailTexts.value(for: .init(rebasing: $0[..<length])) }
+      ?? Int64(detailTexts.count)
+    if texts == Int64(detailTexts.count) {
+      _ = key.withUnsafeBytes { detailTexts.insert(texts, for: .init(rebasing: $0[..<length])) }
+    }
+    let found = LineDetail(
+      texts: texts, provider: detailQuery.text(at: 0), currency: detailQuery.text(at: 1),
+      chargeCategory: detailQuery.text(at: 2), pricingCategory: detailQuery.text(at: 3),
+      lineItemType: detailQuery.text(at: 4), usageType: detailQuery.text(at: 5),
+      operation: detailQuery.text(at: 6),
+      instanceType: detailQuery.text(at: 7), platform: detailQuery.text(at: 8),
+      tenancy: detailQuery.text(at: 9),
+      commitmentStatus: detailQuery.text(at: 10), normalizationFactor: detailQuery.double(at: 11),
+      commitmentRate: detailQuery.int64(at: 12), listUnitPrice: detailQuery.int64(at: 13),
+      commitmentCategory: detailQuery.optionalText(at: 14),
+      commitmentEnd: detailQuery.optionalInt64(at: 15),
+      term: detailQuery.optionalText(at: 16), payment: detailQuery.optionalText(at: 17),
+      offering: detailQuery.optionalText(at: 18))
+    if id >= details.count {
+      details.append(contentsOf: repeatElement(nil, count: id + 1 - details.count))
+    }
+    details[id] = found
+    return found
   }
 
   /// The index in ``LineHistory/months`` of a `YYYY-MM` billing period, read from its digits.
@@ -358,8 +407,8 @@ private struct LineHistoryReader {
   }
 
   /// Keeps the latest end date and the first term, payment, offering and category a
-  /// commitment's lines give; text is read only while a field is still unknown.
-  private mutating func noteCommitment(_ id: Int64, _ row: borrowing Statement) {
+  /// commitment's lines give.
+  private mutating func noteCommitment(_ id: Int64, _ detail: LineDetail) {
     let index: Int
     if let known = commitmentIndexes[id] {
       index = known
@@ -368,41 +417,41 @@ private struct LineHistoryReader {
       commitmentIndexes[id] = index
       commitments.append(CommitmentRecord(storeID: id, id: "", type: ""))
     }
-    if !row.isNull(at: 25) {
-      let end = row.int64(at: 25)
-      if end > (commitments[index].end?.secondsSinceEpoch ?? .min) {
-        commitments[index].end = Timestamp(secondsSinceEpoch: end)
-      }
+    if let end = detail.commitmentEnd,
+      end > (commitments[index].end?.secondsSinceEpoch ?? .min)
+    {
+      commitments[index].end = Timestamp(secondsSinceEpoch: end)
     }
-    if commitments[index].category.isEmpty, !row.isNull(at: 24) {
-      commitments[index].category = row.text(at: 24)
+    if commitments[index].category.isEmpty, let category = detail.commitmentCategory {
+      commitments[index].category = category
     }
-    if commitments[index].term.isEmpty, !row.isNull(at: 26) {
-      commitments[index].term = row.text(at: 26)
+    if commitments[index].term.isEmpty, let term = detail.term {
+      commitments[index].term = term
     }
-    if commitments[index].payment.isEmpty, !row.isNull(at: 27) {
-      commitments[index].payment = row.text(at: 27)
+    if commitments[index].payment.isEmpty, let payment = detail.payment {
+      commitments[index].payment = payment
     }
-    if commitments[index].offering.isEmpty, !row.isNull(at: 28) {
-      commitments[index].offering = row.text(at: 28)
+    if commitments[index].offering.isEmpty, let offering = detail.offering {
+      commitments[index].offering = offering
     }
   }
 
-  private mutating func newClass(_ row: borrowing Statement, keepHours: (LineClass) -> Bool)
-    throws(SQLiteError) -> Int
-  {
+  private mutating func newClass(
+    _ row: borrowing Statement, _ detail: LineDetail, keepHours: (LineClass) -> Bool
+  ) throws(SQLiteError) -> Int {
     let line = LineClass(
-      provider: row.text(at: 3), currency: row.text(at: 4), chargeCategory: row.text(at: 5),
-      pricingCategory: row.text(at: 6), lineItemType: row.text(at: 7),
-      serviceName: try store.dimensionName("services", "name", row.int64(at: 8)),
-      serviceCategory: try store.dimensionName("services", "category", row.int64(at: 8)),
-      region: try store.dimensionName("regions", "name", row.int64(at: 9)),
-      sku: try store.dimensionName("skus", "sku", row.int64(at: 10)),
-      usageType: row.text(at: 11), operation: row.text(at: 12), instanceType: row.text(at: 13),
-      platform: row.text(at: 14), tenancy: row.text(at: 15),
-      normalizationFactor: row.double(at: 16) > 0 ? row.double(at: 16) : nil,
-      commitment: row.int64(at: 17) != 0 ? row.int64(at: 17) : nil,
-      commitmentStatus: row.text(at: 18))
+      provider: detail.provider, currency: detail.currency,
+      chargeCategory: detail.chargeCategory, pricingCategory: detail.pricingCategory,
+      lineItemType: detail.lineItemType,
+      serviceName: try store.dimensionName("services", "name", row.int64(at: 4)),
+      serviceCategory: try store.dimensionName("services", "category", row.int64(at: 4)),
+      region: try store.dimensionName("regions", "name", row.int64(at: 5)),
+      sku: try store.dimensionName("skus", "sku", row.int64(at: 6)),
+      usageType: detail.usageType, operation: detail.operation,
+      instanceType: detail.instanceType, platform: detail.platform, tenancy: detail.tenancy,
+      normalizationFactor: detail.normalizationFactor > 0 ? detail.normalizationFactor : nil,
+      commitment: row.int64(at: 7) != 0 ? row.int64(at: 7) : nil,
+      commitmentStatus: detail.commitmentStatus)
     history.classes.append(line)
     totals.append(contentsOf: repeatElement(LineClassTotals(), count: history.months.count))
     if keepHours(line) {
@@ -508,4 +557,29 @@ extension Store {
     guard try statement.step() else { return "" }
     return statement.text(at: 0)
   }
+}
+
+/// What a line detail says that ``LineHistoryReader`` needs: its class texts (numbered), the
+/// rates (−1 for none) and the commitment's attributes.
+private struct LineDetail {
+  var texts: Int64
+  var provider: String
+  var currency: String
+  var chargeCategory: String
+  var pricingCategory: String
+  var lineItemType: String
+  var usageType: String
+  var operation: String
+  var instanceType: String
+  var platform: String
+  var tenancy: String
+  var commitmentStatus: String
+  var normalizationFactor: Double
+  var commitmentRate: Int64
+  var listUnitPrice: Int64
+  var commitmentCategory: String?
+  var commitmentEnd: Int64?
+  var term: String?
+  var payment: String?
+  var offering: String?
 }
