@@ -238,9 +238,10 @@ private struct LineHistoryReader: ~Copyable {
   var history: LineHistory
   let store: Store
   private var classIDs = ByteKeyedTable()
-  /// What each detail id seen says (nil: not looked up yet), and the ids of the distinct
-  /// class texts among them.
-  private var details: [LineDetail?] = []
+  /// What each detail seen says, and where in it each detail id is (-1: not looked up yet);
+  /// the ids of the distinct class texts among them.
+  private var details: [LineDetail] = []
+  private var detailIndexes: [Int] = []
   private var detailTexts = ByteKeyedTable()
   private let detailQuery: Statement
   /// The class key of the current line, or of a detail's texts: `key[0..<keyLength]`.
@@ -285,9 +286,9 @@ private struct LineHistoryReader: ~Copyable {
     throws(SQLiteError)
   {
     guard let monthIndex = monthIndex(row.textBytes(at: 0)) else { return }
-    let detail = try self.detail(Int(row.int64(at: 3)))
+    let detailIndex = try self.detail(Int(row.int64(at: 3)))
     keyLength = 0
-    appendInteger(detail.texts)
+    appendInteger(details[detailIndex].texts)
     for column in LineHistoryReader.idColumns { appendInteger(row.int64(at: column)) }
 
     let classID: Int
@@ -295,7 +296,7 @@ private struct LineHistoryReader: ~Copyable {
     if let found = key.withUnsafeBytes({ classIDs.value(for: .init(rebasing: $0[..<length])) }) {
       classID = Int(found)
     } else {
-      classID = try newClass(row, detail, keepHours: keepHours)
+      classID = try newClass(row, details[detailIndex], keepHours: keepHours)
       let newKey = key
       _ = newKey.withUnsafeBytes {
         classIDs.insert(Int64(classID), for: .init(rebasing: $0[..<length]))
@@ -308,23 +309,24 @@ private struct LineHistoryReader: ~Copyable {
     if end > lastEnd[classID] { lastEnd[classID] = end }
     let onDemand = row.int64(at: 9)
     let quantity = row.double(at: 10)
-    let commitmentRate = detail.commitmentRate
-    let onDemandRate = commitmentRate < 0 ? -1 : detail.listUnitPrice
+    let commitmentRate = details[detailIndex].commitmentRate
+    let onDemandRate = commitmentRate < 0 ? -1 : details[detailIndex].listUnitPrice
     try totals[classID * history.months.count + monthIndex].add(
       effective: row.int64(at: 8), onDemand: onDemand, quantity: quantity,
       commitmentRate: commitmentRate, onDemandRate: onDemandRate)
     let offset = hourOffsets[classID]
     if offset >= 0 { spread(offset, start: start, end: end, cost: onDemand, quantity: quantity) }
     let commitment = row.int64(at: 7)
-    if commitment != 0 { noteCommitment(commitment, detail) }
+    if commitment != 0 { noteCommitment(commitment, details[detailIndex]) }
   }
 
   /// What line detail `id` says, read the first time it is asked for; its class texts (the
   /// texts and normalisation factor that, with the line's service, region, SKU and
   /// commitment, make up its class) are numbered by their bytes, so details that differ only
   /// in other columns share a class.
-  private mutating func detail(_ id: Int) throws(SQLiteError) -> LineDetail {
-    if id < details.count, let known = details[id] { return known }
+  /// Returns the detail's index in ``details``.
+  private mutating func detail(_ id: Int) throws(SQLiteError) -> Int {
+    if id < detailIndexes.count, detailIndexes[id] >= 0 { return detailIndexes[id] }
     detailQuery.bind(Int64(id), at: 1)
     defer { detailQuery.reset() }
     guard try detailQuery.step() else {
@@ -353,11 +355,12 @@ private struct LineHistoryReader: ~Copyable {
       commitmentEnd: detailQuery.optionalInt64(at: 15),
       term: detailQuery.optionalText(at: 16), payment: detailQuery.optionalText(at: 17),
       offering: detailQuery.optionalText(at: 18))
-    if id >= details.count {
-      details.append(contentsOf: repeatElement(nil, count: id + 1 - details.count))
+    if id >= detailIndexes.count {
+      detailIndexes.append(contentsOf: repeatElement(-1, count: id + 1 - detailIndexes.count))
     }
-    details[id] = found
-    return found
+    detailIndexes[id] = details.count
+    details.append(found)
+    return details.count - 1
   }
 
   /// The index in ``LineHistory/months`` of a `YYYY-MM` billing period, read from its digits.
