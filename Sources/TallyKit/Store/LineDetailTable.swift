@@ -1,8 +1,8 @@
-/// What cost lines repeat, interned in `line_details`: the provider, charge category and
-/// billing currency, the charge class, pricing and commitment attributes, and AWS's line item
+/// What cost lines repeat, interned in `line_details`: the provider, charge category, billing
+/// currency and billing period's start, the charge class, pricing and commitment attributes, and AWS's line item
 /// type, usage type, operation, instance type and the like. A bill repeats a few hundred
 /// combinations of these over millions of lines, so a line stores the id of its combination
-/// instead of twenty-one columns (schema versions 11 and 13).
+/// instead of twenty-two columns (schema versions 11, 13 and 14).
 ///
 /// Every combination stored is loaded when the table is opened; rows are matched by a key
 /// that ``DetailKey`` builds the same way from a ``CostLine`` and from a stored row.
@@ -52,6 +52,7 @@ struct LineDetailTable: ~Copyable {
     key.append(text: line.provider)
     key.append(text: categoryBytes)
     key.append(text: line.billingCurrency)
+    key.append(integer: line.billingPeriodStart.secondsSinceEpoch)
     key.append(text: line.chargeClass)
     key.append(text: line.pricingCategory)
     key.append(text: line.commitmentDiscountStatus)
@@ -75,12 +76,13 @@ struct LineDetailTable: ~Copyable {
     insert.bindText(borrowing: line.provider, at: 1)
     insert.bindText(borrowing: categoryBytes, at: 2)
     insert.bindText(borrowing: line.billingCurrency, at: 3)
+    insert.bind(line.billingPeriodStart.secondsSinceEpoch, at: 4)
     let texts: [(Int32, UnsafeRawBufferPointer)] = [
-      (4, line.chargeClass), (5, line.pricingCategory), (6, line.commitmentDiscountStatus),
-      (7, line.commitmentDiscountCategory), (8, line.consumedUnit), (9, line.lineItemType),
-      (10, line.usageType), (11, line.operation), (12, line.instanceType), (13, line.platform),
-      (14, line.tenancy), (19, line.purchaseTerm), (20, line.paymentOption),
-      (21, line.offeringType),
+      (5, line.chargeClass), (6, line.pricingCategory), (7, line.commitmentDiscountStatus),
+      (8, line.commitmentDiscountCategory), (9, line.consumedUnit), (10, line.lineItemType),
+      (11, line.usageType), (12, line.operation), (13, line.instanceType), (14, line.platform),
+      (15, line.tenancy), (20, line.purchaseTerm), (21, line.paymentOption),
+      (22, line.offeringType),
     ]
     for (index, bytes) in texts {
       if bytes.isEmpty {
@@ -89,10 +91,10 @@ struct LineDetailTable: ~Copyable {
         insert.bindText(borrowing: bytes, at: index)
       }
     }
-    insert.bind(line.normalizationFactor, at: 15)
-    insert.bind(line.commitmentRate?.nanos, at: 16)
-    insert.bind(line.listUnitPrice?.nanos, at: 17)
-    insert.bind(line.commitmentEnd?.secondsSinceEpoch, at: 18)
+    insert.bind(line.normalizationFactor, at: 16)
+    insert.bind(line.commitmentRate?.nanos, at: 17)
+    insert.bind(line.listUnitPrice?.nanos, at: 18)
+    insert.bind(line.commitmentEnd?.secondsSinceEpoch, at: 19)
     try insert.run()
     let id = connection.lastInsertRowID
     _ = key.withBytes { known.insert(id, for: $0) }
@@ -103,7 +105,8 @@ struct LineDetailTable: ~Copyable {
 
   /// The columns of `line_details` after `id`, in the order ``id(for:)`` keys and binds them.
   private static let columns = [
-    "provider", "charge_category", "billing_currency", "charge_class", "pricing_category",
+    "provider", "charge_category", "billing_currency", "billing_period_start", "charge_class",
+    "pricing_category",
     "commitment_discount_status",
     "commitment_discount_category", "consumed_unit", "x_line_item_type", "x_usage_type",
     "x_operation", "x_instance_type", "x_platform", "x_tenancy", "x_normalization_factor",
@@ -111,7 +114,9 @@ struct LineDetailTable: ~Copyable {
     "x_payment_option", "x_offering_type",
   ]
   private static let kinds: [Kind] =
-    Array(repeating: .text, count: 14) + [.real, .integer, .integer, .integer]
+    Array(repeating: .text, count: 3) + [.integer] + Array(repeating: .text, count: 11) + [
+      .real, .integer, .integer, .integer,
+    ]
     + Array(repeating: .text, count: 3)
 }
 

@@ -8,7 +8,7 @@ enum Schema {
   /// Each entry migrates from version `index` to `index + 1`.
   static let migrations: [String] = [
     version1, version2, version3, version4, version5, version6, version7, version8, version9,
-    version10, version11, version12, version13,
+    version10, version11, version12, version13, version14,
   ]
 
   /// The version whose migration adds `resources.resource_key`; the keys of resources stored
@@ -837,6 +837,73 @@ enum Schema {
     -- stage, the report's daily costs) and for people querying the database.
     CREATE VIEW detailed_cost_lines AS
     SELECT l.*, d.provider, d.charge_category, d.billing_currency, d.charge_class, d.pricing_category, d.commitment_discount_status,
+      d.commitment_discount_category, d.consumed_unit, d.x_line_item_type, d.x_usage_type,
+      d.x_operation, d.x_instance_type, d.x_platform, d.x_tenancy, d.x_normalization_factor,
+      d.x_commitment_rate, d.x_list_unit_price, d.x_commitment_end, d.x_purchase_term,
+      d.x_payment_option, d.x_offering_type
+    FROM cost_lines l CROSS JOIN line_details d ON d.id = l.detail;
+    """
+
+  /// `billing_period_start`, one of FOCUS's columns, which migration 13 dropped from
+  /// `cost_lines`, comes back in the line's detail: a bill has one per month, so it costs a
+  /// line nothing. Lines stored while it was missing get the start of their `billing_period`
+  /// month, UTC (what every export tally reads gives). Details are numbered again over the old
+  /// detail and the month.
+  static let version14 = """
+    CREATE TEMP TABLE detail_months AS
+    SELECT DISTINCT detail, billing_period, dense_rank() OVER (ORDER BY detail, billing_period) AS id
+    FROM cost_lines;
+
+    CREATE TABLE new_line_details (
+      id INTEGER PRIMARY KEY,
+      provider TEXT NOT NULL,
+      charge_category TEXT NOT NULL,
+      billing_currency TEXT NOT NULL,
+      billing_period_start INTEGER NOT NULL,  -- seconds since the epoch
+      charge_class TEXT,
+      pricing_category TEXT,
+      commitment_discount_status TEXT,
+      commitment_discount_category TEXT,
+      consumed_unit TEXT,
+      x_line_item_type TEXT,
+      x_usage_type TEXT,
+      x_operation TEXT,
+      x_instance_type TEXT,
+      x_platform TEXT,
+      x_tenancy TEXT,
+      x_normalization_factor REAL,
+      x_commitment_rate INTEGER,
+      x_list_unit_price INTEGER,
+      x_commitment_end INTEGER,
+      x_purchase_term TEXT,
+      x_payment_option TEXT,
+      x_offering_type TEXT
+    ) STRICT;
+    INSERT INTO new_line_details
+    SELECT m.id, d.provider, d.charge_category, d.billing_currency,
+      unixepoch(m.billing_period || '-01'), d.charge_class, d.pricing_category,
+      d.commitment_discount_status, d.commitment_discount_category, d.consumed_unit,
+      d.x_line_item_type, d.x_usage_type, d.x_operation, d.x_instance_type, d.x_platform,
+      d.x_tenancy, d.x_normalization_factor, d.x_commitment_rate, d.x_list_unit_price,
+      d.x_commitment_end, d.x_purchase_term, d.x_payment_option, d.x_offering_type
+    FROM detail_months m JOIN line_details d ON d.id = m.detail;
+    CREATE INDEX temp.detail_months_by_key ON detail_months(detail, billing_period);
+    UPDATE cost_lines SET detail = (
+      SELECT m.id FROM detail_months m
+      WHERE m.detail = cost_lines.detail AND m.billing_period = cost_lines.billing_period);
+    DROP TABLE detail_months;
+
+    DROP VIEW detailed_cost_lines;
+    DROP TABLE line_details;
+    PRAGMA legacy_alter_table = ON;
+    ALTER TABLE new_line_details RENAME TO line_details;
+    PRAGMA legacy_alter_table = OFF;
+
+    -- Each cost line with all its columns: for readers of provider detail (the commitments
+    -- stage) and for people querying the database.
+    CREATE VIEW detailed_cost_lines AS
+    SELECT l.*, d.provider, d.charge_category, d.billing_currency, d.billing_period_start,
+      d.charge_class, d.pricing_category, d.commitment_discount_status,
       d.commitment_discount_category, d.consumed_unit, d.x_line_item_type, d.x_usage_type,
       d.x_operation, d.x_instance_type, d.x_platform, d.x_tenancy, d.x_normalization_factor,
       d.x_commitment_rate, d.x_list_unit_price, d.x_commitment_end, d.x_purchase_term,

@@ -82,6 +82,11 @@ import Testing
     #expect(
       try store.connection.scalarInt64(
         "SELECT count(DISTINCT detail) FROM cost_lines WHERE id IN (1, 2)") == 1)
+    // Migration 13 dropped billing_period_start and 14 restored it from the month.
+    #expect(
+      try store.connection.scalarInt64(
+        "SELECT count(*) FROM detailed_cost_lines WHERE billing_period_start = "
+          + "\(Timestamp(year: 2026, month: 10, day: 1).secondsSinceEpoch)") == 5)
   }
 
   /// An import stores each distinct detail once (counted independently with SQL `DISTINCT` over
@@ -102,6 +107,11 @@ import Testing
       _ = try Importer(store: store).importDelivery(at: first)
       details = try #require(try store.connection.scalarInt64(distinct))
       #expect(details > 5)
+      // The fixture's bill/BillingPeriodStartDate is 2026-10-01T00:00:00Z on every line.
+      #expect(
+        try store.connection.scalarInt64(
+          "SELECT DISTINCT billing_period_start FROM detailed_cost_lines")
+          == Timestamp(year: 2026, month: 10, day: 1).secondsSinceEpoch)
       #expect(try store.connection.scalarInt64("SELECT count(*) FROM line_details") == details)
     }
     // The same month again with other line ids: a newer delivery that replaces the first.
