@@ -5,8 +5,9 @@
 #endif
 
 /// The bulk write path of an import: one prepared statement reused for every line, text bound
-/// straight from the parse buffer without copying, and dimension values interned through
-/// in-memory tables so that the database is asked only about values it has not seen.
+/// straight from the parse buffer without copying, and dimension values and line details
+/// interned through in-memory tables so that the database is asked only about values it has
+/// not seen. It can also read back what it wrote as it goes (``readBackWritten()``).
 ///
 /// The choices follow the measurements in `shared/reference/swift-style.md` §2 and Q2: one
 /// transaction per delivery (the caller's), `SQLITE_PREPARE_PERSISTENT`, `SQLITE_STATIC` binds.

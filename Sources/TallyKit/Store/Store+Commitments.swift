@@ -175,8 +175,8 @@ extension Store {
   /// folds it into classes; `keepHours` says which classes need hourly series.
   ///
   /// Lines are found through the rowid ranges of the imports that delivered those months, so
-  /// the read is sequential whatever else the store holds. Text is hashed from SQLite's own
-  /// buffers: a line costs no allocation unless it starts a new class.
+  /// the read is sequential whatever else the store holds. A line's texts are its detail's,
+  /// read once per detail: a line costs no allocation and no join unless it starts a class.
   public func lineHistory(
     months: ClosedRange<BillingMonth>, keepHours: (LineClass) -> Bool
   ) throws(SQLiteError) -> LineHistory {
